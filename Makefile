@@ -1,0 +1,52 @@
+# ykien — everything runs from the project's own .venv; nothing needs installing by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+DATA ?= data
+
+.PHONY: demo test lint format bench serve clean system-deps
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ykien needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## demo: install, build the demo consultation on SQLite in $(DATA)/, and run it
+demo: $(VENV)/.installed-run
+	$(BIN)/ykien --data-dir $(DATA) demo --fresh
+
+## test: install with test extras, lint, then run the whole suite (SQLite and PostgreSQL)
+test: $(VENV)/.installed-test system-deps lint
+	$(BIN)/pytest -q
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+## bench: the measured programs in benchmarks/ (each prints its figure and its baseline)
+bench: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m benchmarks
+
+## lock: refresh constraints.txt from the current environment
+lock: $(VENV)/.installed-test
+	$(PIP) freeze --exclude-editable | grep -v '^ykien' > constraints.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

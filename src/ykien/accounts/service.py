@@ -1,0 +1,190 @@
+"""People, accounts (argon2 passwords) and role memberships per organisation subtree."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ykien import text as vt
+from ykien.accounts.models import Account, Membership, Person, Role
+from ykien.audit import service as audit
+from ykien.errors import Conflict, NotFound, UserError
+from ykien.orgs import service as orgs
+from ykien.orgs.models import Organisation
+
+_hasher = PasswordHasher()
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
+MIN_PASSWORD = 10
+
+
+def create_person(
+    *,
+    session: Session,
+    full_name: str,
+    title: str | None = None,
+    organisation_id: int | None = None,
+    email: str | None = None,
+) -> Person:
+    full_name = vt.collapse_spaces(vt.clean(full_name))
+    if not full_name or len(full_name) > 200:
+        raise UserError(
+            "person_name_invalid",
+            "Họ và tên phải có từ 1 đến 200 ký tự.",
+            "A full name must have 1 to 200 characters.",
+        )
+    if organisation_id is not None:
+        orgs.get(session=session, organisation_id=organisation_id)
+    person = Person(
+        full_name=full_name,
+        name_key=vt.name_key(full_name),
+        title=vt.clean(title)[:300] if title else None,
+        organisation_id=organisation_id,
+        email=email,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def create_account(
+    *, session: Session, person_id: int, username: str, password: str, language: str = "vi"
+) -> Account:
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise UserError(
+            "username_invalid",
+            "Tên đăng nhập gồm 3-100 ký tự: chữ thường không dấu, số, dấu chấm, gạch.",
+            "A username has 3-100 characters: lower-case letters, digits, dots, dashes.",
+        )
+    if len(password) < MIN_PASSWORD:
+        raise UserError(
+            "password_too_short",
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.",
+            f"A password needs at least {MIN_PASSWORD} characters.",
+        )
+    exists = session.execute(select(Account.id).where(Account.username == username)).first()
+    if exists:
+        raise Conflict(
+            "username_taken",
+            f"Tên đăng nhập {username} đã được dùng.",
+            f"The username {username} is taken.",
+        )
+    account = Account(
+        person_id=person_id,
+        username=username,
+        password_hash=_hasher.hash(password),
+        language=language,
+    )
+    session.add(account)
+    session.flush()
+    audit.record(
+        session=session,
+        action="account.created",
+        entity_type="account",
+        entity_id=account.id,
+        payload={"username": username, "person_id": person_id},
+    )
+    return account
+
+
+def authenticate(*, session: Session, username: str, password: str) -> Account | None:
+    """The active account if the password matches, else None (same cost either way)."""
+    account = session.execute(
+        select(Account).where(Account.username == username.strip().lower())
+    ).scalar_one_or_none()
+    if account is None or not account.is_active:
+        _hasher.hash(password)
+        return None
+    try:
+        _hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+    return account
+
+
+def grant_role(
+    *,
+    session: Session,
+    person_id: int,
+    organisation_id: int,
+    role: str,
+    actor_person_id: int | None = None,
+) -> Membership:
+    if role not in set(Role):
+        raise UserError("role_invalid", f"Vai trò không hợp lệ: {role}.", f"Unknown role: {role}.")
+    if session.get(Person, person_id) is None:
+        raise NotFound(
+            "person_not_found", f"Không có người số {person_id}.", f"No person {person_id}."
+        )
+    orgs.get(session=session, organisation_id=organisation_id)
+    existing = session.execute(
+        select(Membership).where(
+            Membership.person_id == person_id,
+            Membership.organisation_id == organisation_id,
+            Membership.role == role,
+        )
+    ).scalar_one_or_none()
+    if existing:
+        return existing
+    membership = Membership(person_id=person_id, organisation_id=organisation_id, role=role)
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session=session,
+        action="role.granted",
+        entity_type="membership",
+        entity_id=membership.id,
+        actor_person_id=actor_person_id,
+        payload={"person_id": person_id, "organisation_id": organisation_id, "role": role},
+    )
+    return membership
+
+
+def revoke_role(
+    *, session: Session, membership_id: int, actor_person_id: int | None = None
+) -> None:
+    membership = session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFound(
+            "membership_not_found",
+            f"Không có phân quyền số {membership_id}.",
+            f"No membership {membership_id}.",
+        )
+    payload = {
+        "person_id": membership.person_id,
+        "organisation_id": membership.organisation_id,
+        "role": membership.role,
+    }
+    session.delete(membership)
+    session.flush()
+    audit.record(
+        session=session,
+        action="role.revoked",
+        entity_type="membership",
+        entity_id=membership_id,
+        actor_person_id=actor_person_id,
+        payload=payload,
+    )
+
+
+def organisations_of(*, session: Session, person_id: int) -> list[Organisation]:
+    """The person's home organisation and every organisation they hold a role in."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return []
+    ids = set(
+        session.execute(
+            select(Membership.organisation_id).where(Membership.person_id == person_id)
+        ).scalars()
+    )
+    if person.organisation_id is not None:
+        ids.add(person.organisation_id)
+    if not ids:
+        return []
+    return list(session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars())

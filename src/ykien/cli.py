@@ -1,0 +1,414 @@
+"""The `ykien` command."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from ykien.config import Settings
+from ykien.db import migrate
+from ykien.db.engine import engine_from_settings, make_session_factory, unit_of_work
+from ykien.errors import UserError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Context:
+    """What every command needs: the settings and, lazily, a session factory."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._factory: sessionmaker[Session] | None = None
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        if self._factory is None:
+            self._factory = make_session_factory(engine_from_settings(self.settings))
+        return self._factory
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with unit_of_work(self.session_factory) as session:
+            yield session
+
+    def fail(self, error: UserError) -> None:
+        err_console.print(f"[bold red]{error.message(self.settings.default_language)}[/]")
+        sys.exit(2)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _settings(data_dir: Path | None, database_url: str | None) -> Settings:
+    overrides: dict[str, Any] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if database_url:
+        overrides["database_url"] = database_url
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise click.UsageError(f"invalid settings: {problems}") from exc
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (YKIEN_DATA_DIR).")
+@click.option("--database-url", help="Database URL (YKIEN_DATABASE_URL).")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
+    """ykien: lấy ý kiến góp ý dự thảo văn bản / consultations on draft documents."""
+    ctx.obj = Context(_settings(data_dir, database_url))
+
+
+def handles_user_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Report a UserError as a message in the configured language and exit with status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except UserError as error:
+            obj = click.get_current_context().find_object(Context)
+            assert obj is not None
+            obj.fail(error)
+
+    return wrapper
+
+
+@main.command()
+@pass_context
+def init(ctx: Context) -> None:
+    """Create the data folder and bring the database schema up to date."""
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(ctx.session_factory.kw["bind"])
+    console.print(f"Cơ sở dữ liệu sẵn sàng: {ctx.settings.resolved_database_url}")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@pass_context
+def db_upgrade(ctx: Context, revision: str) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    migrate.upgrade(ctx.session_factory.kw["bind"], revision)
+    console.print(f"Đã nâng cấp lược đồ cơ sở dữ liệu lên {revision}.")
+
+
+def _org_id(session: Session, reference: str) -> int:
+    """An organisation given by id or by (tolerant) name."""
+    from ykien.orgs import service as orgs
+
+    if reference.isdigit():
+        return orgs.get(session=session, organisation_id=int(reference)).id
+    org = orgs.find_by_name(session=session, name=reference)
+    if org is None:
+        raise UserError(
+            "org_not_found",
+            f"Không tìm thấy tổ chức “{reference}”.",
+            f"No organisation named “{reference}”.",
+        )
+    return org.id
+
+
+@main.group()
+def org() -> None:
+    """Organisations."""
+
+
+@org.command("create")
+@click.argument("name")
+@click.option("--kind", default="other", show_default=True)
+@click.option("--parent", help="Parent organisation: id or name.")
+@click.option("--short-name")
+@pass_context
+@handles_user_errors
+def org_create(
+    ctx: Context, name: str, kind: str, parent: str | None, short_name: str | None
+) -> None:
+    """Add an organisation."""
+    from ykien.orgs import service as orgs
+
+    with ctx.transaction() as session:
+        parent_id = _org_id(session, parent) if parent else None
+        created = orgs.create(
+            session=session, name=name, kind=kind, parent_id=parent_id, short_name=short_name
+        )
+        console.print(f"Đã tạo tổ chức #{created.id}: {created.name}")
+
+
+@org.command("list")
+@pass_context
+def org_list(ctx: Context) -> None:
+    """Show the organisation tree."""
+    from sqlalchemy import select
+
+    from ykien.orgs.models import Organisation
+
+    with ctx.transaction() as session:
+        rows = session.execute(select(Organisation).order_by(Organisation.tree_path)).scalars()
+        for item in rows:
+            console.print(f"{'  ' * item.level}#{item.id} {item.name} [dim]({item.kind})[/]")
+
+
+@main.group()
+def draft() -> None:
+    """Drafts and their versions."""
+
+
+@draft.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--draft", "draft_id", type=int, help="Add a new version to this draft.")
+@click.option("--title", help="Title of a new draft (default: the file's title).")
+@click.option("--kind", default="other", show_default=True)
+@click.option("--org", "organisation", help="Owning organisation: id or name.")
+@pass_context
+@handles_user_errors
+def draft_import(
+    ctx: Context,
+    file: Path,
+    draft_id: int | None,
+    title: str | None,
+    kind: str,
+    organisation: str | None,
+) -> None:
+    """Import FILE (.txt, .md, .docx) as a new draft or as the next version of --draft."""
+    from ykien.drafts import service as drafts
+
+    data = file.read_bytes()
+    with ctx.transaction() as session:
+        if draft_id is None:
+            parsed = drafts.parse_upload(data, file.name, max_bytes=ctx.settings.max_upload_bytes)
+            org_id = _org_id(session, organisation) if organisation else None
+            created = drafts.create_draft(
+                session=session,
+                title=title or parsed.title or file.stem,
+                kind=kind,
+                organisation_id=org_id,
+            )
+            draft_id = created.id
+        version = drafts.import_version(
+            session=session,
+            draft_id=draft_id,
+            data=data,
+            filename=file.name,
+            max_bytes=ctx.settings.max_upload_bytes,
+        )
+        sections = drafts.sections_of(session=session, version_id=version.id)
+        changes = drafts.change_summary(session=session, version_id=version.id)
+    kinds: dict[str, int] = {}
+    for section in sections:
+        kinds[section.kind] = kinds.get(section.kind, 0) + 1
+    console.print(
+        f"Dự thảo #{draft_id}, phiên bản {version.number} (#{version.id}): "
+        f"{len(sections)} mục — " + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items()))
+    )
+    if changes:
+        console.print(
+            "So với phiên bản trước: " + ", ".join(f"{k}: {n}" for k, n in changes.items())
+        )
+
+
+@main.group()
+def consultation() -> None:
+    """Consultations."""
+
+
+@consultation.command("create")
+@click.option("--version", "version_id", type=int, required=True, help="Draft version id.")
+@click.option("--title", required=True)
+@click.option("--organiser", required=True, help="Organising organisation: id or name.")
+@click.option("--scope", multiple=True, help="Organisation in scope (repeatable; subtree).")
+@click.option("--opens", required=True, help="dd/mm/yyyy [HH:MM], Vietnam time.")
+@click.option("--closes", required=True, help="dd/mm/yyyy [HH:MM], Vietnam time.")
+@click.option("--anonymous/--no-anonymous", default=False, show_default=True)
+@click.option("--public/--private", "public", default=True, show_default=True)
+@click.option("--open", "open_now", is_flag=True, help="Publish it at once.")
+@pass_context
+@handles_user_errors
+def consultation_create(
+    ctx: Context,
+    version_id: int,
+    title: str,
+    organiser: str,
+    scope: tuple[str, ...],
+    opens: str,
+    closes: str,
+    anonymous: bool,
+    public: bool,
+    open_now: bool,
+) -> None:
+    """Create a consultation on a draft version."""
+    from ykien.consultations import service as consultations
+
+    with ctx.transaction() as session:
+        organiser_id = _org_id(session, organiser)
+        created = consultations.create(
+            session=session,
+            title=title,
+            draft_version_id=version_id,
+            organiser_id=organiser_id,
+            scope_organisation_ids=[_org_id(session, s) for s in scope] or None,
+            opens_at=_date(opens),
+            closes_at=_date(closes),
+            allow_anonymous=anonymous,
+            opinions_public=public,
+        )
+        if open_now:
+            consultations.open_(session=session, consultation_id=created.id)
+        console.print(f"Đã tạo đợt lấy ý kiến #{created.id} ({created.status}): {created.title}")
+
+
+def _date(value: str) -> Any:
+    from ykien.timefmt import parse_datetime
+
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        raise UserError(
+            "date_invalid",
+            f"Ngày không hợp lệ: “{value}” (cần dd/mm/yyyy).",
+            f"Invalid date: “{value}” (expected dd/mm/yyyy).",
+        ) from None
+
+
+@main.group()
+def opinions() -> None:
+    """Opinions."""
+
+
+def _parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--map")
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+@opinions.command("import")
+@click.argument("consultation_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "pairs", multiple=True, help="FIELD=COLUMN (text, section, kind, ...).")
+@click.option("--format", "file_format", type=click.Choice(["csv", "jsonl", "xlsx"]))
+@click.option(
+    "--channel",
+    type=click.Choice(["import", "written", "event", "online"]),
+    default="import",
+    show_default=True,
+)
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Error report.")
+@pass_context
+@handles_user_errors
+def opinions_import(
+    ctx: Context,
+    consultation_id: int,
+    file: Path,
+    pairs: tuple[str, ...],
+    file_format: str | None,
+    channel: str,
+    report: Path | None,
+) -> None:
+    """Import opinions from FILE (CSV, JSONL, XLSX) into CONSULTATION_ID."""
+    from ykien.opinions.importer import import_opinions
+
+    mapping = _parse_mapping(pairs)
+    with (
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar,
+        ctx.transaction() as session,
+    ):
+        task = bar.add_task("Đang nhập ý kiến", total=None)
+        result = import_opinions(
+            session=session,
+            consultation_id=consultation_id,
+            source=file,
+            mapping=mapping,
+            file_format=file_format,
+            channel=channel,
+            report_path=report,
+            max_chars=ctx.settings.max_opinion_chars,
+            max_rows=ctx.settings.import_max_rows,
+            progress=lambda done, total: bar.update(task, completed=done, total=max(total, done)),
+        )
+    console.print(
+        f"Lần nhập #{result.batch_id}: {result.rows_imported}/{result.rows_total} dòng được nhập, "
+        f"{len(result.errors)} dòng lỗi."
+    )
+    if result.errors:
+        for error in result.errors[:10]:
+            console.print(f"  dòng {error.row}, cột {error.column}: {error.reason_vi}")
+        if len(result.errors) > 10:
+            console.print(f"  … và {len(result.errors) - 10} dòng lỗi khác.")
+        console.print(f"Báo cáo lỗi đầy đủ: {result.report_path}")
+
+
+@main.group()
+def audit() -> None:
+    """Audit log."""
+
+
+@audit.command("verify")
+@pass_context
+def audit_verify(ctx: Context) -> None:
+    """Recompute the audit hash chain; exit 1 at the first altered, inserted or deleted event."""
+    from ykien.audit import service as audit_service
+
+    with ctx.transaction() as session:
+        result = audit_service.verify(session=session)
+    if result.problem is None:
+        console.print(f"Nhật ký kiểm toán nguyên vẹn: {result.checked} sự kiện đã kiểm tra.")
+        return
+    err_console.print(
+        f"[bold red]Nhật ký kiểm toán bị can thiệp:[/] {result.problem.describe()} "
+        f"(after {result.checked} intact events)"
+    )
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--fresh", is_flag=True, help="Delete the demo database first.")
+@click.option("--seed", type=int, default=2025, show_default=True)
+@pass_context
+def demo(ctx: Context, fresh: bool, seed: int) -> None:
+    """Build the demo consultation (SQLite in the data folder) and print what it holds."""
+    from ykien.demo.build import build_demo, print_summary
+
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = ctx.session_factory.kw["bind"]
+    if fresh and engine.dialect.name == "sqlite" and engine.url.database:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(engine.url.database + suffix).unlink(missing_ok=True)
+    migrate.upgrade(engine)
+    summary = build_demo(ctx.session_factory, seed=seed, console=err_console)
+    print_summary(summary, console)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUTF8", "1")
+    main()

@@ -1,0 +1,59 @@
+"""Settings read from YKIEN_* environment variables, validated once when the app is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; build one and pass it to create_app / the CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="YKIEN_", extra="forbid", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default=Path("data"))
+    database_url: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_language: Literal["vi", "en"] = "vi"
+    max_opinion_chars: int = Field(default=10_000, ge=100, le=1_000_000)
+    max_upload_bytes: int = Field(default=20_000_000, ge=1_000, le=2_000_000_000)
+    import_max_rows: int = Field(default=5_000_000, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _secret_outside_development(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "YKIEN_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to an SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ykien.sqlite3').resolve()}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
