@@ -14,7 +14,6 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from ykien.config import Settings

@@ -197,8 +197,9 @@ def _read_csv(data: IO[bytes], estimate: int) -> _Table:
         dialect: Any = csv.Sniffer().sniff(sample.decode("utf-8-sig", "ignore"), ",;\t")
     except csv.Error:
         dialect = csv.excel
+    csv.field_size_limit(MAX_CELL)
     reader = csv.reader(_text_stream(data), dialect)
-    headers = [vt.clean(h) for h in next(reader, [])]
+    headers = [vt.clean(h) for h in next(_guarded(enumerate(reader)), (0, []))[1]]
 
     return _Table(headers, enumerate(reader, start=2), estimate)
 
@@ -674,7 +675,7 @@ def _run(
         if progress is not None:
             progress(result.rows_total, table.estimate)
 
-    for number, row in table.rows:
+    for number, row in _guarded(table.rows):
         result.rows_total += 1
         if result.rows_total > max_rows:
             raise UserError(
@@ -695,6 +696,24 @@ def _run(
         progress(result.rows_total, result.rows_total)
     result.content_digest = digest.hexdigest()
     return result
+
+
+def _guarded(rows: Iterator[tuple[int, Sequence[Any]]]) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Turn decoding and CSV syntax failures into a user error (the whole import is undone)."""
+    try:
+        yield from rows
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            "not_utf8",
+            "Tệp không phải văn bản UTF-8; hãy lưu lại tệp với mã hóa UTF-8.",
+            "The file is not UTF-8 text; save it again with the UTF-8 encoding.",
+        ) from exc
+    except csv.Error as exc:
+        raise UserError(
+            "bad_csv",
+            f"Tệp CSV không đọc được: {exc}.",
+            f"The CSV file cannot be read: {exc}.",
+        ) from exc
 
 
 def _file_sha256(path: Path) -> str:

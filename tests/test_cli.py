@@ -1,0 +1,84 @@
+"""The `ykien` command end to end on a real SQLite file."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.factories import SMALL_LAW
+from ykien.cli import main
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, ["--data-dir", str(tmp_path / "data"), *args])
+
+    return invoke
+
+
+def test_a_consultation_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    assert run("org", "create", "Đảng bộ Khối", "--kind", "party_committee").exit_code == 0
+    result = run("org", "create", "Chi bộ Sở Tài chính", "--parent", "dang bo khoi")
+    assert result.exit_code == 0, result.output
+    law = tmp_path / "luat.txt"
+    law.write_text(SMALL_LAW, encoding="utf-8")
+    result = run("draft", "import", str(law), "--kind", "law", "--org", "1")
+    assert result.exit_code == 0, result.output
+    assert "phiên bản 1" in result.output
+    result = run(
+        "consultation", "create", "--version", "1", "--title", "Lấy ý kiến", "--organiser",
+        "Đảng bộ Khối", "--opens", "01/01/2020", "--closes", "31/12/2099", "--open",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    source = tmp_path / "y-kien.csv"
+    source.write_text(
+        "Nội dung,Điều khoản,Đơn vị\nĐề nghị sửa,Điều 2,chi bo so tai chinh\n,Điều 1,\n",
+        encoding="utf-8",
+    )
+    result = run("opinions", "import", "1", str(source))
+    assert result.exit_code == 0, result.output
+    assert "1/2 dòng được nhập" in result.output
+    assert "dòng 3" in result.output
+    assert (tmp_path / "y-kien.csv.errors.csv").exists()
+    result = run("audit", "verify")
+    assert result.exit_code == 0 and "nguyên vẹn" in result.output
+
+
+def test_audit_verify_fails_after_tampering(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init")
+    run("org", "create", "Đảng bộ Khối")
+    run("org", "create", "Chi bộ A", "--parent", "1")
+    with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
+        db.execute("update audit_events set payload = '{}' where seq = 1")
+    result = run("audit", "verify")
+    assert result.exit_code == 1
+    assert "event #1" in result.output and "altered" in result.output
+
+
+def test_user_errors_exit_2_with_a_vietnamese_message(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init")
+    empty = tmp_path / "trong.txt"
+    empty.write_text("", encoding="utf-8")
+    result = run("draft", "import", str(empty))
+    assert result.exit_code == 2
+    assert "trong.txt" in result.output
+    result = run("org", "create", "X", "--parent", "Không có")
+    assert result.exit_code == 2 and "Không tìm thấy tổ chức" in result.output
+
+
+@pytest.mark.slow
+def test_demo_builds_a_realistic_consultation(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("demo", "--fresh")
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert "Dự thảo Báo cáo chính trị" in output and "Quy chế" in output
+    for username in ("quantri", "chutich", "thuky.khoi", "tieuban", "dangvien"):
+        assert username in output
+    assert "chuỗi băm nguyên vẹn" in output
+    again = run("demo")  # a second run keeps the data
+    assert again.exit_code == 0 and "giữ nguyên" in again.output
