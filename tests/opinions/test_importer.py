@@ -158,3 +158,32 @@ def test_unusable_files_change_nothing(
     assert caught.value.code == code
     assert session.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == before
     assert not _opinions(session)
+
+
+def test_imported_times_are_stored_like_any_other(session: Session, tmp_path: Path) -> None:
+    """Bulk-inserted timestamps compare and sort with ORM-written ones (same storage format)."""
+    world = build_world(session)
+    from ykien.opinions import service as opinions
+
+    online = opinions.submit(
+        session=session,
+        consultation_id=world.consultation.id,
+        text="Trực tuyến",
+        author_person_id=world.member_a,
+        now=NOW,
+    ).opinion
+    import_opinions(
+        session=session,
+        consultation_id=world.consultation.id,
+        source=_write_csv(tmp_path / "a.csv"),
+        now=NOW,
+    )
+    session.expire_all()
+    later = session.execute(
+        select(func.count()).where(Opinion.submitted_at > online.submitted_at)
+    ).scalar_one()
+    same = session.execute(
+        select(func.count()).where(Opinion.submitted_at == online.submitted_at)
+    ).scalar_one()
+    assert later == 0  # every dated row is before NOW
+    assert same == 3  # the online one and the two undated imported rows (given NOW)

@@ -22,6 +22,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # an upper bound, not an allocation: big imports insert into random-keyed indexes
+    cursor.execute("PRAGMA cache_size=-262144")
     cursor.close()
 
 

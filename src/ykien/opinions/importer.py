@@ -15,7 +15,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -313,6 +313,51 @@ def _open_table(data: IO[bytes], file_format: str, size: int) -> _Table:
     return _read_csv(data, estimate)
 
 
+class _Refused(Exception):
+    """One cell's problem; becomes a RowError with the row number and column."""
+
+    def __init__(self, field: str, reason_vi: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.field = field
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+
+
+def _cell(row: Sequence[Any], index: int) -> str:
+    """The stripped NFC text of a cell; "" when the column is unmapped, missing or empty."""
+    if index < 0 or index >= len(row):
+        return ""
+    value = row[index]
+    if value is None:
+        return ""
+    if value.__class__ is not str:
+        value = value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime) else str(value)
+    elif not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return str(value).strip()
+
+
+class _Lookup:
+    """A cell value -> result resolver that answers each distinct value once."""
+
+    def __init__(self, resolve: Callable[[str], Any]) -> None:
+        self.resolve = resolve
+        self.cache: dict[str, Any] = {}
+
+    def __call__(self, value: str) -> Any:
+        try:
+            found = self.cache[value]
+        except KeyError:
+            try:
+                found = self.resolve(value)
+            except _Refused as refused:
+                found = refused
+            self.cache[value] = found
+        if isinstance(found, _Refused):
+            raise found
+        return found
+
+
 class _RowChecker:
     """Turns one source row into the tuple to insert, or a RowError."""
 
@@ -333,182 +378,145 @@ class _RowChecker:
         self.now = now
         self.existing_keys = existing_keys
         position = {h: i for i, h in enumerate(headers)}
-        self.col = {
-            name: position[getattr(mapping, name)]
+        self.index = {
+            name: position[column] if (column := getattr(mapping, name)) is not None else -1
             for name in ColumnMapping.field_names()
-            if getattr(mapping, name) is not None
         }
         self.sections = drafts.sections_of(session=session, version_id=version_id)
         self.section_index = SectionIndex(self.sections)
-        self.section_cache: dict[str, int | None] = {}
+        self.section_text = {s.id: s.text for s in self.sections}
         self.org_index = orgs.name_index(session=session)
         self.scope = consultations.scope_org_ids(session=session, consultation_id=consultation_id)
-        self.org_cache: dict[str, int | None] = {}
-        self.date_cache: dict[str, datetime | None] = {}
+        self.kind = _Lookup(self._kind)
+        self.section_id = _Lookup(self._section_id)
+        self.organisation_id = _Lookup(self._organisation_id)
+        self.date = _Lookup(self._date)
 
-    def cell(self, row: Sequence[Any], name: str) -> str:
-        index = self.col.get(name)
-        if index is None or index >= len(row):
-            return ""
-        value = row[index]
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            return value.strftime("%d/%m/%Y %H:%M")
-        value = str(value)
-        if not value.isascii():
-            value = unicodedata.normalize("NFC", value)
-        return value.strip()
+    def _kind(self, value: str) -> str:
+        found = KIND_NAMES.get(vt.name_key(value))
+        if found is None:
+            raise _Refused(
+                "kind", f"loại ý kiến không rõ: “{value}”", f"unknown opinion kind: “{value}”"
+            )
+        return found
 
-    def section_id(self, reference: str) -> int | None:
-        """Section id for a reference text, resolved once per distinct text; -1 if unknown."""
-        if reference in self.section_cache:
-            cached = self.section_cache[reference]
-            return -1 if cached is None else cached
+    def _section_id(self, reference: str) -> int:
         position = self.section_index.resolve_text(reference)
-        resolved = self.sections[position].id if position is not None else None
-        self.section_cache[reference] = resolved
-        return -1 if resolved is None else resolved
+        if position is None:
+            raise _Refused(
+                "section",
+                f"không tìm thấy mục “{reference}” trong dự thảo",
+                f"no section “{reference}” in the draft",
+            )
+        return self.sections[position].id
 
-    def organisation_id(self, name: str) -> int | None:
-        if name not in self.org_cache:
-            self.org_cache[name] = orgs.match_name(self.org_index, name)
-        return self.org_cache[name]
+    def _organisation_id(self, name: str) -> int:
+        found = orgs.match_name(self.org_index, name)
+        if found is None:
+            raise _Refused(
+                "organisation", f"không có tổ chức “{name}”", f"no organisation “{name}”"
+            )
+        if found not in self.scope:
+            raise _Refused(
+                "organisation",
+                f"tổ chức “{name}” không thuộc phạm vi lấy ý kiến",
+                f"organisation “{name}” is outside the consultation's scope",
+            )
+        return found
 
-    def date(self, value: str) -> datetime | None:
-        if value not in self.date_cache:
-            try:
-                self.date_cache[value] = parse_datetime(value)
-            except (ValueError, OverflowError):
-                self.date_cache[value] = None
-        return self.date_cache[value]
+    def _date(self, value: str) -> datetime:
+        try:
+            return parse_datetime(value)
+        except (ValueError, OverflowError):
+            raise _Refused(
+                "submitted_at",
+                f"ngày không hợp lệ (cần dd/mm/yyyy): “{value}”",
+                f"invalid date (expected dd/mm/yyyy): “{value}”",
+            ) from None
 
-    def check(self, number: int, row: Sequence[Any], batch_id: int) -> tuple[Any, ...] | RowError:
-        """Validate and normalise one row into an insert tuple (receipt code filled later)."""
-        if len(row) == 1 and isinstance(row[0], str) and row[0].startswith("__error__:"):
-            return RowError(number, "*", row[0][10:], row[0][10:])
-        text = vt.clean(self.cell(row, "text"))
-        mapping = self.mapping
+    def _text(self, row: Sequence[Any]) -> str:
+        text = vt.clean(_cell(row, self.index["text"]))
         if not text:
-            return RowError(number, mapping.text, "nội dung ý kiến trống", "the opinion is empty")
+            raise _Refused("text", "nội dung ý kiến trống", "the opinion is empty")
         if len(text) > self.max_chars:
-            return RowError(
-                number,
-                mapping.text,
+            raise _Refused(
+                "text",
                 f"ý kiến dài quá {self.max_chars} ký tự",
                 f"the opinion is longer than {self.max_chars} characters",
             )
-        kind = "comment"
-        if "kind" in self.col:
-            raw_kind = self.cell(row, "kind")
-            if raw_kind:
-                found = KIND_NAMES.get(vt.name_key(raw_kind))
-                if found is None:
-                    return RowError(
-                        number,
-                        mapping.kind or "",
-                        f"loại ý kiến không rõ: “{raw_kind}”",
-                        f"unknown opinion kind: “{raw_kind}”",
-                    )
-                kind = found
-        section_id: int | None = None
-        quote = quote_start = quote_end = None
-        if "section" in self.col:
-            reference = self.cell(row, "section")
-            if reference:
-                section_id = self.section_id(reference)
-                if section_id == -1:
-                    return RowError(
-                        number,
-                        mapping.section or "",
-                        f"không tìm thấy mục “{reference}” trong dự thảo",
-                        f"no section “{reference}” in the draft",
-                    )
-        if "quote" in self.col:
-            quote = vt.clean(self.cell(row, "quote")) or None
-            if quote is not None:
-                if section_id is None:
-                    return RowError(
-                        number,
-                        mapping.quote or "",
-                        "có trích dẫn nhưng không rõ mục",
-                        "a quote is given without a section",
-                    )
-                section = next(s for s in self.sections if s.id == section_id)
-                try:
-                    quote_start, quote_end = locate_quote(section.text, quote)
-                except UserError:
-                    return RowError(
-                        number,
-                        mapping.quote or "",
-                        "đoạn trích không có trong mục đã nêu",
-                        "the quote does not occur in that section",
-                    )
-        organisation_id: int | None = None
-        if "organisation" in self.col:
-            name = self.cell(row, "organisation")
-            if name:
-                organisation_id = self.organisation_id(name)
-                if organisation_id is None:
-                    return RowError(
-                        number,
-                        mapping.organisation or "",
-                        f"không có tổ chức “{name}”",
-                        f"no organisation named “{name}”",
-                    )
-                if organisation_id not in self.scope:
-                    return RowError(
-                        number,
-                        mapping.organisation or "",
-                        f"tổ chức “{name}” không thuộc phạm vi lấy ý kiến",
-                        f"organisation “{name}” is outside the consultation's scope",
-                    )
-        submitted_at = self.now
-        if "submitted_at" in self.col:
-            raw_date = self.cell(row, "submitted_at")
-            if raw_date:
-                parsed = self.date(raw_date)
-                if parsed is None:
-                    return RowError(
-                        number,
-                        mapping.submitted_at or "",
-                        f"ngày không hợp lệ (cần dd/mm/yyyy): “{raw_date}”",
-                        f"invalid date (expected dd/mm/yyyy): “{raw_date}”",
-                    )
-                submitted_at = parsed
-        author = vt.clean(self.cell(row, "author"))[:200] or None if "author" in self.col else None
-        wording = (
-            vt.clean(self.cell(row, "proposed_wording"))[: self.max_chars] or None
-            if "proposed_wording" in self.col
-            else None
-        )
-        key = None
-        if "external_id" in self.col:
-            external = self.cell(row, "external_id")
-            if external:
-                key = f"import:{external}"[:200]
-                if key in self.existing_keys:
-                    return RowError(
-                        number,
-                        mapping.external_id or "",
-                        f"mã “{external}” đã được nhập trước đó",
-                        f"id “{external}” was already imported",
-                    )
-                self.existing_keys.add(key)
+        return text
+
+    def _quote(self, row: Sequence[Any], section_id: int | None) -> tuple[Any, Any, Any]:
+        quote = vt.clean(_cell(row, self.index["quote"]))
+        if not quote:
+            return None, None, None
+        if section_id is None:
+            raise _Refused("quote", "có trích dẫn nhưng không rõ mục", "a quote without a section")
+        try:
+            start, end = locate_quote(self.section_text[section_id], quote)
+        except UserError:
+            raise _Refused(
+                "quote",
+                "đoạn trích không có trong mục đã nêu",
+                "the quote does not occur in that section",
+            ) from None
+        return self.section_text[section_id][start:end], start, end
+
+    def _key(self, row: Sequence[Any]) -> str | None:
+        external = _cell(row, self.index["external_id"])
+        if not external:
+            return None
+        key = f"import:{external}"[:200]
+        if key in self.existing_keys:
+            raise _Refused(
+                "external_id",
+                f"mã “{external}” đã được nhập trước đó",
+                f"id “{external}” was already imported",
+            )
+        self.existing_keys.add(key)
+        return key
+
+    def check(self, number: int, row: Sequence[Any]) -> tuple[Any, ...] | RowError:
+        """Validate and normalise one row into an insert tuple (receipt code added later)."""
+        if len(row) == 1 and isinstance(row[0], str) and row[0].startswith("__error__:"):
+            return RowError(number, "*", row[0][10:], row[0][10:])
+        index = self.index
+        try:
+            text = self._text(row)
+            raw = _cell(row, index["kind"])
+            kind = self.kind(raw) if raw else "comment"
+            raw = _cell(row, index["section"])
+            section_id = self.section_id(raw) if raw else None
+            quote, quote_start, quote_end = self._quote(row, section_id)
+            raw = _cell(row, index["organisation"])
+            organisation_id = self.organisation_id(raw) if raw else None
+            raw = _cell(row, index["submitted_at"])
+            submitted_at = self.date(raw) if raw else self.now
+            author = vt.clean(_cell(row, index["author"]))[:200] or None
+            wording = vt.clean(_cell(row, index["proposed_wording"]))[: self.max_chars] or None
+            key = self._key(row)
+        except _Refused as refused:
+            column = getattr(self.mapping, refused.field) or refused.field
+            return RowError(number, column, refused.reason_vi, refused.reason_en)
         return (
-            section_id,
-            quote,
-            quote_start,
-            quote_end,
-            text,
-            kind,
-            wording,
-            author,
-            organisation_id,
-            submitted_at,
-            key,
-            content_hash(text),
-        )
+            section_id, quote, quote_start, quote_end, text, kind, wording, author,
+            organisation_id, submitted_at, key, content_hash(text),
+        )  # fmt: skip
+
+
+def _time_for(session: Session) -> Callable[[datetime], Any]:
+    """How a UTC datetime is written by the raw insert: as SQLAlchemy itself stores it."""
+    if session.get_bind().dialect.name != "sqlite":
+        return lambda moment: moment
+    cache: dict[datetime, str] = {}
+
+    def as_text(moment: datetime) -> str:
+        text = cache.get(moment)
+        if text is None:
+            text = cache[moment] = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return text
+
+    return as_text
 
 
 def _existing_import_keys(session: Session, consultation_id: int) -> set[str]:
@@ -661,10 +669,30 @@ def _run(
     errors = result.errors
     digest = hashlib.sha256()
 
+    stored_time = _time_for(session)
+
     def flush() -> None:
         codes = receipt_codes(len(pending))
         full = [
-            (consultation_id, s, q, qs, qe, t, k, w, a, o, channel, batch_id, at, status, key, h, c)
+            (
+                consultation_id,
+                s,
+                q,
+                qs,
+                qe,
+                t,
+                k,
+                w,
+                a,
+                o,
+                channel,
+                batch_id,
+                stored_time(at),
+                status,
+                key,
+                h,
+                c,
+            )
             for (s, q, qs, qe, t, k, w, a, o, at, key, h), c in zip(pending, codes, strict=True)
         ]
         _insert_rows(session, full)
@@ -675,6 +703,7 @@ def _run(
         if progress is not None:
             progress(result.rows_total, table.estimate)
 
+    channel, status = str(channel), str(status)  # plain str: no per-row adapter lookups
     for number, row in _guarded(table.rows):
         result.rows_total += 1
         if result.rows_total > max_rows:
@@ -683,7 +712,7 @@ def _run(
                 f"Tệp có quá {max_rows} dòng; hãy chia nhỏ tệp.",
                 f"The file has more than {max_rows} rows; split it.",
             )
-        checked = check(number, row, batch_id)
+        checked = check(number, row)
         if isinstance(checked, RowError):
             errors.append(checked)
         else:
