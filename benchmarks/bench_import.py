@@ -151,7 +151,7 @@ def raw_insert(engine: Engine, rows: list[tuple[Any, ...]]) -> float:
     """The baseline: the same rows straight into the table, one transaction."""
     with Session(engine) as session:
         started = time.perf_counter()
-        importer._insert_rows(session, rows)
+        importer._insert_rows(session.connection(), rows)
         session.commit()
         return time.perf_counter() - started
 

@@ -14,12 +14,14 @@ import json
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from ykien import text as vt
@@ -199,7 +201,8 @@ def _read_csv(data: IO[bytes], estimate: int) -> _Table:
         dialect = csv.excel
     csv.field_size_limit(MAX_CELL)
     reader = csv.reader(_text_stream(data), dialect)
-    headers = [vt.clean(h) for h in next(_guarded(enumerate(reader)), (0, []))[1]]
+    with _readable():
+        headers = [vt.clean(h) for h in next(reader, [])]
 
     return _Table(headers, enumerate(reader, start=2), estimate)
 
@@ -487,14 +490,18 @@ class _RowChecker:
             kind = self.kind(raw) if raw else "comment"
             raw = _cell(row, index["section"])
             section_id = self.section_id(raw) if raw else None
-            quote, quote_start, quote_end = self._quote(row, section_id)
+            quote, quote_start, quote_end = (
+                self._quote(row, section_id) if index["quote"] >= 0 else (None, None, None)
+            )
             raw = _cell(row, index["organisation"])
             organisation_id = self.organisation_id(raw) if raw else None
             raw = _cell(row, index["submitted_at"])
             submitted_at = self.date(raw) if raw else self.now
-            author = vt.clean(_cell(row, index["author"]))[:200] or None
-            wording = vt.clean(_cell(row, index["proposed_wording"]))[: self.max_chars] or None
-            key = self._key(row)
+            raw = _cell(row, index["author"])
+            author = vt.clean(raw)[:200] or None if raw else None
+            raw = _cell(row, index["proposed_wording"])
+            wording = vt.clean(raw)[: self.max_chars] or None if raw else None
+            key = self._key(row) if index["external_id"] >= 0 else None
         except _Refused as refused:
             column = getattr(self.mapping, refused.field) or refused.field
             return RowError(number, column, refused.reason_vi, refused.reason_en)
@@ -529,9 +536,8 @@ def _existing_import_keys(session: Session, consultation_id: int) -> set[str]:
     return {key for key in rows.scalars() if key}
 
 
-def _insert_rows(session: Session, rows: list[tuple[Any, ...]]) -> None:
+def _insert_rows(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     """Insert full rows (in _COLUMNS order) with the fastest path the database offers."""
-    connection = session.connection()
     dbapi = connection.connection.dbapi_connection
     assert dbapi is not None
     columns = ", ".join(_COLUMNS)
@@ -652,6 +658,35 @@ def import_opinions(
     return result
 
 
+class _Writer:
+    """Inserts batches on one background thread while the caller validates the next batch.
+
+    The database does its part (SQLite's B-tree work, PostgreSQL's COPY round trips) with the
+    GIL released, so on two cores validation and insertion overlap. At most one batch is in
+    flight; the session's connection is never used by both threads at once.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.connection = session.connection()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ykien-import")
+        self.in_flight: Future[None] | None = None
+
+    def submit(self, rows: list[tuple[Any, ...]]) -> None:
+        self.wait()
+        self.in_flight = self.pool.submit(_insert_rows, self.connection, rows)
+
+    def wait(self) -> None:
+        if self.in_flight is not None:
+            in_flight, self.in_flight = self.in_flight, None
+            in_flight.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.shutdown(wait=True)
+
+
 def _run(
     session: Session,
     table: _Table,
@@ -668,34 +703,18 @@ def _run(
     check = checker.check
     errors = result.errors
     digest = hashlib.sha256()
-
     stored_time = _time_for(session)
+    channel, status = str(channel), str(status)  # plain str: no per-row adapter lookups
+    writer = _Writer(session)
 
     def flush() -> None:
         codes = receipt_codes(len(pending))
-        full = [
-            (
-                consultation_id,
-                s,
-                q,
-                qs,
-                qe,
-                t,
-                k,
-                w,
-                a,
-                o,
-                channel,
-                batch_id,
-                stored_time(at),
-                status,
-                key,
-                h,
-                c,
-            )
-            for (s, q, qs, qe, t, k, w, a, o, at, key, h), c in zip(pending, codes, strict=True)
-        ]
-        _insert_rows(session, full)
+        rows = [
+            (consultation_id, s, q, qs, qe, t, k, w, a, o, channel, batch_id, stored_time(at),
+             status, key, h, code)
+            for (s, q, qs, qe, t, k, w, a, o, at, key, h), code in zip(pending, codes, strict=True)
+        ]  # fmt: skip
+        writer.submit(rows)
         for row in pending:
             digest.update(row[-1].encode("ascii"))
         result.rows_imported += len(pending)
@@ -703,34 +722,38 @@ def _run(
         if progress is not None:
             progress(result.rows_total, table.estimate)
 
-    channel, status = str(channel), str(status)  # plain str: no per-row adapter lookups
-    for number, row in _guarded(table.rows):
-        result.rows_total += 1
-        if result.rows_total > max_rows:
-            raise UserError(
-                "import_too_many_rows",
-                f"Tệp có quá {max_rows} dòng; hãy chia nhỏ tệp.",
-                f"The file has more than {max_rows} rows; split it.",
-            )
-        checked = check(number, row)
-        if isinstance(checked, RowError):
-            errors.append(checked)
-        else:
-            pending.append(checked)
-            if len(pending) >= BATCH_ROWS:
-                flush()
-    if pending:
-        flush()
+    try:
+        with _readable():
+            for number, row in table.rows:
+                result.rows_total += 1
+                if result.rows_total > max_rows:
+                    raise UserError(
+                        "import_too_many_rows",
+                        f"Tệp có quá {max_rows} dòng; hãy chia nhỏ tệp.",
+                        f"The file has more than {max_rows} rows; split it.",
+                    )
+                checked = check(number, row)
+                if checked.__class__ is RowError:
+                    errors.append(checked)
+                else:
+                    pending.append(checked)  # type: ignore[arg-type]
+                    if len(pending) >= BATCH_ROWS:
+                        flush()
+        if pending:
+            flush()
+    finally:
+        writer.close()
     if progress is not None:
         progress(result.rows_total, result.rows_total)
     result.content_digest = digest.hexdigest()
     return result
 
 
-def _guarded(rows: Iterator[tuple[int, Sequence[Any]]]) -> Iterator[tuple[int, Sequence[Any]]]:
+@contextmanager
+def _readable() -> Iterator[None]:
     """Turn decoding and CSV syntax failures into a user error (the whole import is undone)."""
     try:
-        yield from rows
+        yield
     except UnicodeDecodeError as exc:
         raise UserError(
             "not_utf8",
