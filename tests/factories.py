@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ykien.accounts import service as accounts
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
+from ykien.db.base import utcnow
 from ykien.drafts import service as drafts
 from ykien.drafts.models import Section
 from ykien.orgs import service as orgs
@@ -53,7 +54,18 @@ class World:
         return next(s for s in self.sections if s.label == label)
 
 
-def build_world(session: Session, *, allow_anonymous: bool = False, status: str = "open") -> World:
+def build_world(
+    session: Session,
+    *,
+    allow_anonymous: bool = False,
+    status: str = "open",
+    opens_now: bool = False,
+) -> World:
+    """Two units under a bloc, an outsider, a small law and a consultation on it.
+
+    The window is around NOW, or around the real current time with opens_now (web tests).
+    """
+    centre = utcnow() if opens_now else NOW
     bloc = orgs.create(session=session, name="Đảng bộ Khối các cơ quan", kind="party_committee")
     unit_a = orgs.create(
         session=session, name="Chi bộ Sở Tài chính", kind="party_cell", parent_id=bloc.id
@@ -77,8 +89,8 @@ def build_world(session: Session, *, allow_anonymous: bool = False, status: str 
         title="Lấy ý kiến Luật thử nghiệm",
         draft_version_id=version.id,
         organiser_id=bloc.id,
-        opens_at=NOW - timedelta(days=10),
-        closes_at=NOW + timedelta(days=20),
+        opens_at=centre - timedelta(days=10),
+        closes_at=centre + timedelta(days=20),
         allow_anonymous=allow_anonymous,
     )
     if status == "open":

@@ -73,12 +73,12 @@ def test_user_errors_exit_2_with_a_vietnamese_message(run, tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_demo_builds_a_realistic_consultation(run) -> None:  # type: ignore[no-untyped-def]
-    result = run("demo", "--fresh")
+    result = run("demo", "--fresh", "--no-serve")
     assert result.exit_code == 0, result.output
     output = result.output
     assert "Dự thảo Báo cáo chính trị" in output and "Quy chế" in output
     for username in ("quantri", "chutich", "thuky.khoi", "tieuban", "dangvien"):
         assert username in output
     assert "chuỗi băm nguyên vẹn" in output
-    again = run("demo")  # a second run keeps the data
+    again = run("demo", "--no-serve")  # a second run keeps the data
     assert again.exit_code == 0 and "giữ nguyên" in again.output

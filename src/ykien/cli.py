@@ -389,12 +389,33 @@ def audit_verify(ctx: Context) -> None:
     sys.exit(1)
 
 
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from ykien.app import create_app
+
+    console.print(f"ykien: http://{host}:{port}/  (Ctrl+C để dừng / to stop)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@pass_context
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the web app (the schema must be up to date: ykien db upgrade)."""
+    _serve(ctx.settings, host, port)
+
+
 @main.command()
 @click.option("--fresh", is_flag=True, help="Delete the demo database first.")
 @click.option("--seed", type=int, default=2025, show_default=True)
+@click.option("--serve/--no-serve", "serve_after", default=True, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
 @pass_context
-def demo(ctx: Context, fresh: bool, seed: int) -> None:
-    """Build the demo consultation (SQLite in the data folder) and print what it holds."""
+def demo(ctx: Context, fresh: bool, seed: int, serve_after: bool, host: str, port: int) -> None:
+    """Build the demo consultation (SQLite in the data folder), print it, then serve it."""
     from ykien.demo.build import build_demo, print_summary
 
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -406,6 +427,8 @@ def demo(ctx: Context, fresh: bool, seed: int) -> None:
     migrate.upgrade(engine)
     summary = build_demo(ctx.session_factory, seed=seed, console=err_console)
     print_summary(summary, console)
+    if serve_after:
+        _serve(ctx.settings, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -188,3 +188,24 @@ def organisations_of(*, session: Session, person_id: int) -> list[Organisation]:
     if not ids:
         return []
     return list(session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars())
+
+
+def set_password(*, session: Session, account_id: int, password: str) -> None:
+    """Replace an account's password (the caller has checked the old one)."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(
+            "password_too_short",
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.",
+            f"A password needs at least {MIN_PASSWORD} characters.",
+        )
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound("account_not_found", "Không có tài khoản này.", "No such account.")
+    account.password_hash = _hasher.hash(password)
+    audit.record(
+        session=session,
+        action="account.password_changed",
+        entity_type="account",
+        entity_id=account_id,
+        actor_person_id=account.person_id,
+    )

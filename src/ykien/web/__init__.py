@@ -1,0 +1,1 @@
+"""Shared web pieces: templates, translations, request dependencies, security."""

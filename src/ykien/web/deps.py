@@ -1,0 +1,147 @@
+"""Request dependencies: the database session, the signed-in principal and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ykien.accounts.models import Account, Membership, Person, Role
+from ykien.config import Settings
+from ykien.errors import Forbidden, UserError
+from ykien.orgs.models import Organisation
+
+SESSION_USER = "account_id"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; views commit explicitly before they answer."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, with the tree paths of the organisations each role covers."""
+
+    account_id: int
+    person_id: int
+    username: str
+    full_name: str
+    language: str
+    organisation_id: int | None
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> tree paths
+
+    def covers(self, tree_path: str, roles: Iterable[str]) -> bool:
+        """True if one of `roles` is held over an organisation at or above tree_path."""
+        return any(
+            tree_path.startswith(root) for role in roles for root in self.roles.get(role, ())
+        )
+
+    def has_any(self, roles: Iterable[str]) -> bool:
+        return any(self.roles.get(role) for role in roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_any(STAFF_ROLES)
+
+
+STAFF_ROLES = (Role.SECRETARY, Role.SUBCOMMITTEE_MEMBER, Role.CHAIR, Role.ADMIN)
+MODERATOR_ROLES = (Role.SECRETARY, Role.ADMIN)
+
+
+def load_principal(session: Session, account_id: int) -> Principal | None:
+    row = session.execute(
+        select(Account, Person)
+        .join(Person, Person.id == Account.person_id)
+        .where(Account.id == account_id, Account.is_active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    account, person = row
+    roles: dict[str, list[str]] = {}
+    memberships = session.execute(
+        select(Membership.role, Organisation.tree_path)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.person_id == person.id)
+    )
+    for role, tree_path in memberships:
+        roles.setdefault(role, []).append(tree_path)
+    return Principal(
+        account_id=account.id,
+        person_id=person.id,
+        username=account.username,
+        full_name=person.full_name,
+        language=account.language,
+        organisation_id=person.organisation_id,
+        roles={role: tuple(paths) for role, paths in roles.items()},
+    )
+
+
+def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
+    """The signed-in account (session cookie) or the API token's account, else None."""
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    from ykien.accounts.tokens import account_for_token
+
+    account_id: int | None = None
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        account_id = account_for_token(session=db, token=authorization[7:].strip())
+        if account_id is None:
+            raise UserError(
+                "token_invalid",
+                "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
+                "The API token is invalid or revoked.",
+            )
+        request.state.token_auth = True
+    else:
+        account_id = request.session.get(SESSION_USER)
+    principal = load_principal(db, account_id) if account_id else None
+    request.state.principal = principal
+    return principal
+
+
+class LoginRequired(UserError):
+    status_code = 401
+
+
+def require_principal(principal: Principal | None = Depends(current_principal)) -> Principal:
+    if principal is None:
+        raise LoginRequired(
+            "login_required",
+            "Vui lòng đăng nhập để tiếp tục.",
+            "Please sign in to continue.",
+        )
+    return principal
+
+
+def require_staff(principal: Principal = Depends(require_principal)) -> Principal:
+    if not principal.is_staff:
+        raise Forbidden(
+            "forbidden", "Bạn không có quyền truy cập trang này.", "You may not open this page."
+        )
+    return principal
+
+
+def forbid() -> Forbidden:
+    return Forbidden(
+        "forbidden",
+        "Bạn không có quyền thực hiện thao tác này.",
+        "You are not allowed to do this.",
+    )
