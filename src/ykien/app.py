@@ -39,7 +39,12 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
 def create_app(settings: Settings) -> FastAPI:
     """Build the app: database, templates, middleware, routes, error handlers."""
     from ykien.accounts.views import router as accounts_router
+    from ykien.consultations.secretariat_views import router as secretariat_router
     from ykien.consultations.views import router as consultations_router
+    from ykien.drafts.views import router as reader_router
+    from ykien.opinions.import_views import router as import_router
+    from ykien.opinions.views import router as opinions_router
+    from ykien.orgs.views import router as orgs_router
 
     engine = engine_from_settings(settings)
     app = FastAPI(
@@ -64,7 +69,15 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 100_000)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (accounts_router, consultations_router):
+    for router in (
+        accounts_router,
+        consultations_router,
+        reader_router,
+        opinions_router,
+        secretariat_router,
+        import_router,
+        orgs_router,
+    ):
         app.include_router(router)
 
     @app.exception_handler(UserError)
