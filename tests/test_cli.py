@@ -72,7 +72,7 @@ def test_user_errors_exit_2_with_a_vietnamese_message(run, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_demo_builds_a_realistic_consultation(run) -> None:  # type: ignore[no-untyped-def]
+def test_demo_builds_a_realistic_consultation(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("demo", "--fresh", "--no-serve")
     assert result.exit_code == 0, result.output
     output = result.output
@@ -82,3 +82,18 @@ def test_demo_builds_a_realistic_consultation(run) -> None:  # type: ignore[no-u
     assert "chuỗi băm nguyên vẹn" in output
     again = run("demo", "--no-serve")  # a second run keeps the data
     assert again.exit_code == 0 and "giữ nguyên" in again.output
+    with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
+        opinions = db.execute("select count(*) from opinions").fetchone()[0]
+        channels = {row[0] for row in db.execute("select distinct channel from opinions")}
+        kinds = {row[0] for row in db.execute("select distinct kind from opinions")}
+        units = db.execute(
+            "select count(*) from organisations where parent_id is not null"
+        ).fetchone()[0]
+        subcommittees = db.execute("select count(*) from subcommittee_sections").fetchone()[0]
+        sections = db.execute("select count(*) from sections").fetchone()[0]
+    assert opinions >= 500
+    assert channels == {"online", "event", "written", "import"}
+    assert len(kinds) == 8
+    assert units >= 9
+    assert sections >= 45 + 20
+    assert subcommittees > 0

@@ -133,7 +133,33 @@ def _consultation(
         allow_anonymous=True,
     )
     consultations.open_(session=session, consultation_id=consultation.id)
-    return consultation.id, drafts.sections_of(session=session, version_id=version.id)
+    sections = drafts.sections_of(session=session, version_id=version.id)
+    _subcommittees(session, consultation.id, bloc, sections)
+    return consultation.id, sections
+
+
+def _subcommittees(
+    session: Session, consultation_id: int, bloc: Organisation, sections: list[Section]
+) -> None:
+    """Split the top-level parts/chapters between two document subcommittees."""
+    tops = [s for s in sections if s.parent_id is None and s.kind != "preamble"]
+    half = max(1, len(tops) // 2)
+    top_of: dict[int, int] = {}
+    for section in sections:
+        parent = top_of.get(section.parent_id) if section.parent_id else None
+        top_of[section.id] = parent if parent is not None else section.id
+    groups = [
+        ("Tiểu ban Văn kiện Đảng bộ Khối — tổ đánh giá kết quả", {t.id for t in tops[:half]}),
+        ("Tiểu ban Văn kiện Đảng bộ Khối — tổ phương hướng, nhiệm vụ", {t.id for t in tops[half:]}),
+    ]
+    for name, roots in groups:
+        consultations.add_subcommittee(
+            session=session,
+            consultation_id=consultation_id,
+            organisation_id=bloc.id,
+            name=name,
+            section_ids=[s.id for s in sections if top_of[s.id] in roots],
+        )
 
 
 def _people_for(
