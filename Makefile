@@ -42,6 +42,7 @@ format: $(VENV)/.installed-test
 
 ## bench: the measured programs in benchmarks/ (each prints its figure and its baseline)
 bench: $(VENV)/.installed-test system-deps
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m benchmarks
 
 ## lock: refresh constraints.txt from the current environment

@@ -107,3 +107,8 @@ def create_app(settings: Settings) -> FastAPI:
         return _error_response(request, error.status_code, "http_error", message)
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For `uvicorn --factory ykien.app:create_app_from_env` (settings from YKIEN_* variables)."""
+    return create_app(Settings())
