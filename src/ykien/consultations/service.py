@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from ykien import text as vt
 from ykien.accounts import service as accounts
@@ -18,8 +20,10 @@ from ykien.consultations.models import (
     SubcommitteeSection,
 )
 from ykien.db.base import utcnow
-from ykien.drafts.models import DraftVersion, Section
-from ykien.errors import NotFound, UserError
+from ykien.drafts import service as drafts
+from ykien.drafts.models import Draft, DraftKind, DraftVersion, Section
+from ykien.errors import Conflict, NotFound, UserError
+from ykien.opinions.models import Opinion
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
 from ykien.timefmt import format_datetime
@@ -41,19 +45,8 @@ def create(
     actor_person_id: int | None = None,
 ) -> Consultation:
     """A consultation in status draft; scope defaults to the organiser's subtree."""
-    title = vt.collapse_spaces(vt.clean(title))
-    if not title or len(title) > 500:
-        raise UserError(
-            "consultation_title_invalid",
-            "Tiêu đề đợt lấy ý kiến phải có từ 1 đến 500 ký tự.",
-            "A consultation title must have 1 to 500 characters.",
-        )
-    if closes_at <= opens_at:
-        raise UserError(
-            "consultation_window_invalid",
-            "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
-            "The closing time must be after the opening time.",
-        )
+    title = checked_title(title)
+    check_window(opens_at, closes_at)
     if session.get(DraftVersion, draft_version_id) is None:
         raise NotFound(
             "version_not_found",
@@ -99,6 +92,27 @@ def create(
     return consultation
 
 
+def checked_title(title: str) -> str:
+    """The cleaned title, or a clear error when it is empty or too long."""
+    title = vt.collapse_spaces(vt.clean(title))
+    if not title or len(title) > 500:
+        raise UserError(
+            "consultation_title_invalid",
+            "Tiêu đề đợt lấy ý kiến phải có từ 1 đến 500 ký tự.",
+            "A consultation title must have 1 to 500 characters.",
+        )
+    return title
+
+
+def check_window(opens_at: datetime, closes_at: datetime) -> None:
+    if closes_at <= opens_at:
+        raise UserError(
+            "consultation_window_invalid",
+            "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
+            "The closing time must be after the opening time.",
+        )
+
+
 def get(*, session: Session, consultation_id: int) -> Consultation:
     consultation = session.get(Consultation, consultation_id)
     if consultation is None:
@@ -138,6 +152,20 @@ def open_(
 ) -> Consultation:
     """Publish the consultation: it takes opinions within its window."""
     return _set_status(session, consultation_id, ConsultationStatus.OPEN, actor_person_id)
+
+
+def publish(
+    *, session: Session, consultation_id: int, actor_person_id: int | None = None
+) -> Consultation:
+    """Open a consultation not yet published (a no-op if it is open; a closed one stays closed)."""
+    consultation = get(session=session, consultation_id=consultation_id)
+    if consultation.status == ConsultationStatus.CLOSED:
+        raise Conflict(
+            "consultation_already_closed",
+            "Đợt lấy ý kiến này đã kết thúc; không công bố lại.",
+            "This consultation is closed; it cannot be published again.",
+        )
+    return open_(session=session, consultation_id=consultation_id, actor_person_id=actor_person_id)
 
 
 def close(
@@ -247,3 +275,163 @@ def add_subcommittee(
         payload={"consultation_id": consultation_id, "name": name, "sections": sorted(wanted)},
     )
     return subcommittee
+
+
+def create_with_draft(
+    *,
+    session: Session,
+    title: str,
+    organiser_id: int,
+    opens_at: datetime,
+    closes_at: datetime,
+    draft_version_id: int | None = None,
+    draft_data: bytes | None = None,
+    draft_filename: str = "",
+    draft_kind: str = DraftKind.OTHER,
+    max_upload_bytes: int = 20_000_000,
+    scope_organisation_ids: list[int] | None = None,
+    description: str = "",
+    allow_anonymous: bool = False,
+    opinions_public: bool = True,
+    identity_required: bool = True,
+    publish: bool = False,
+    actor_person_id: int | None = None,
+) -> Consultation:
+    """A consultation on an existing draft version, or on a draft file uploaded with it.
+
+    Everything is written in the caller's transaction; on an error the caller rolls back and
+    no draft is left without its consultation.
+    """
+    title = checked_title(title)
+    check_window(opens_at, closes_at)
+    if (draft_version_id is None) == (draft_data is None):
+        raise UserError(
+            "draft_source_invalid",
+            "Hãy tải lên một tệp dự thảo hoặc chọn một dự thảo có sẵn (chỉ một trong hai).",
+            "Upload a draft file or choose an existing draft (one of the two, not both).",
+        )
+    orgs.get(session=session, organisation_id=organiser_id)
+    if draft_data is not None:
+        parsed = drafts.parse_upload(draft_data, draft_filename, max_bytes=max_upload_bytes)
+        draft = drafts.create_draft(
+            session=session,
+            title=(parsed.title or title)[:500],
+            kind=draft_kind,
+            organisation_id=organiser_id,
+            actor_person_id=actor_person_id,
+        )
+        version = drafts.import_version(
+            session=session,
+            draft_id=draft.id,
+            data=draft_data,
+            filename=draft_filename,
+            max_bytes=max_upload_bytes,
+            actor_person_id=actor_person_id,
+        )
+        draft_version_id = version.id
+    assert draft_version_id is not None
+    consultation = create(
+        session=session,
+        title=title,
+        draft_version_id=draft_version_id,
+        organiser_id=organiser_id,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        scope_organisation_ids=scope_organisation_ids,
+        description=description,
+        allow_anonymous=allow_anonymous,
+        opinions_public=opinions_public,
+        identity_required=identity_required,
+        actor_person_id=actor_person_id,
+    )
+    if publish:
+        open_(session=session, consultation_id=consultation.id, actor_person_id=actor_person_id)
+    return consultation
+
+
+def authority_paths(*, session: Session, consultation_id: int) -> list[str]:
+    """Tree paths of the organiser and the scope roots; a role over one of them runs it."""
+    consultation = get(session=session, consultation_id=consultation_id)
+    organiser = orgs.get(session=session, organisation_id=consultation.organiser_id)
+    scope_paths = session.execute(
+        select(Organisation.tree_path)
+        .join(ConsultationScope, ConsultationScope.organisation_id == Organisation.id)
+        .where(ConsultationScope.consultation_id == consultation_id)
+    ).scalars()
+    return list(dict.fromkeys([organiser.tree_path, *scope_paths]))
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedConsultation:
+    """A consultation as the secretariat lists it."""
+
+    consultation: Consultation
+    organiser_name: str
+    draft_title: str
+    version_number: int
+    opinion_count: int
+    # tree paths of the organiser and the scope roots (see authority_paths)
+    authority_paths: tuple[str, ...]
+
+
+def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedConsultation]:
+    """Consultations whose organiser or a scope root lies under one of the tree paths `roots`.
+
+    Newest window first; drafts (not yet published) included.
+    """
+    prefixes = sorted(set(roots))
+    if not prefixes:
+        return []
+    scope_org = aliased(Organisation)
+    scoped = (
+        select(ConsultationScope.consultation_id)
+        .join(scope_org, scope_org.id == ConsultationScope.organisation_id)
+        .where(or_(*(scope_org.tree_path.startswith(p) for p in prefixes)))
+    )
+    rows = session.execute(
+        select(
+            Consultation,
+            Organisation.name,
+            Organisation.tree_path,
+            Draft.title,
+            DraftVersion.number,
+        )
+        .join(Organisation, Organisation.id == Consultation.organiser_id)
+        .join(DraftVersion, DraftVersion.id == Consultation.draft_version_id)
+        .join(Draft, Draft.id == DraftVersion.draft_id)
+        .where(
+            or_(
+                *(Organisation.tree_path.startswith(p) for p in prefixes),
+                Consultation.id.in_(scoped),
+            )
+        )
+        .order_by(Consultation.opens_at.desc(), Consultation.id.desc())
+    ).all()
+    ids = [row[0].id for row in rows]
+    counts: dict[int, int] = {}
+    paths: dict[int, list[str]] = {}
+    if ids:
+        scope_rows = session.execute(
+            select(ConsultationScope.consultation_id, scope_org.tree_path)
+            .join(scope_org, scope_org.id == ConsultationScope.organisation_id)
+            .where(ConsultationScope.consultation_id.in_(ids))
+        )
+        for consultation_id, tree_path in scope_rows:
+            paths.setdefault(consultation_id, []).append(tree_path)
+        found = session.execute(
+            select(Opinion.consultation_id, func.count())
+            .where(Opinion.consultation_id.in_(ids))
+            .group_by(Opinion.consultation_id)
+        )
+        counts = {consultation_id: count for consultation_id, count in found}
+    return [
+        ManagedConsultation(
+            c,
+            organiser,
+            draft_title,
+            number,
+            counts.get(c.id, 0),
+            tuple(dict.fromkeys([organiser_path, *paths.get(c.id, [])])),
+        )
+        for c, organiser, organiser_path, draft_title, number in rows
+    ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, func, insert, select
 from sqlalchemy.orm import Session
 
 from ykien import text as vt
 from ykien.audit import service as audit
+from ykien.consultations.models import Consultation, ConsultationStatus
 from ykien.drafts.diff import map_versions
 from ykien.drafts.models import Draft, DraftKind, DraftVersion, Section, SectionMapping
 from ykien.drafts.parse import DraftParseError, ParsedDraft, parse_file
@@ -198,3 +200,60 @@ def change_summary(*, session: Session, version_id: int) -> dict[str, int]:
         .group_by(SectionMapping.status)
     )
     return {status: count for status, count in rows}
+
+
+def get_draft(*, session: Session, draft_id: int) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise NotFound(
+            "draft_not_found", f"Không có dự thảo số {draft_id}.", f"No draft {draft_id}."
+        )
+    return draft
+
+
+def versions_of(*, session: Session, draft_id: int) -> list[DraftVersion]:
+    """The draft's versions, oldest first."""
+    return list(
+        session.execute(
+            select(DraftVersion)
+            .where(DraftVersion.draft_id == draft_id)
+            .order_by(DraftVersion.number)
+        ).scalars()
+    )
+
+
+def published_version_ids(*, session: Session, version_ids: list[int]) -> set[int]:
+    """Those of the versions that a published (open or closed) consultation puts before readers."""
+    if not version_ids:
+        return set()
+    return set(
+        session.execute(
+            select(Consultation.draft_version_id).where(
+                Consultation.draft_version_id.in_(version_ids),
+                Consultation.status != ConsultationStatus.DRAFT,
+            )
+        ).scalars()
+    )
+
+
+def section_rows(*, session: Session, version_id: int) -> list[Row[Any]]:
+    """The version's sections in document order as plain rows (no ORM objects: fast to read
+    for large drafts); attributes as on Section."""
+    return list(
+        session.execute(
+            select(
+                Section.id,
+                Section.parent_id,
+                Section.position,
+                Section.depth,
+                Section.kind,
+                Section.number,
+                Section.label,
+                Section.path,
+                Section.heading,
+                Section.text,
+            )
+            .where(Section.version_id == version_id)
+            .order_by(Section.position)
+        )
+    )

@@ -1,7 +1,599 @@
-"""Web pages and JSON API (filled in by the issue-3 work)."""
+"""Importing opinions from a file: upload, column mapping, result with the per-row errors; API.
+
+The uploaded file waits between the two steps in a folder under the data folder, under a random
+name; it is deleted after the import, and any file left there is deleted after 24 hours.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import io
+import json
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ykien.config import Settings
+from ykien.consultations import service as consultations
+from ykien.consultations.secretariat_views import (
+    check_runs,
+    clean_filename,
+    require_manager,
+    upload_name,
+)
+from ykien.errors import NotFound, UserError
+from ykien.opinions import importer
+from ykien.opinions.importer import ColumnMapping, ImportResult
+from ykien.opinions.models import Channel, ImportBatch
+from ykien.web.deps import (
+    MODERATOR_ROLES,
+    STAFF_ROLES,
+    Principal,
+    get_db,
+    get_settings,
+    require_staff,
+)
+from ykien.web.i18n import translator
+from ykien.web.security import verify_csrf
+from ykien.web.templating import render, request_language
 
 router = APIRouter()
+
+UPLOAD_TTL_SECONDS = 24 * 3600
+PREVIEW_ROWS = 3
+ERRORS_ON_PAGE = 1000
+CHANNELS = (Channel.IMPORT, Channel.WRITTEN, Channel.EVENT)
+_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}\.(csv|jsonl|xlsx)$")
+
+
+# --- the waiting room for uploaded files -------------------------------------------------------
+
+
+def uploads_dir(settings: Settings) -> Path:
+    folder = settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def reports_dir(settings: Settings) -> Path:
+    folder = settings.data_dir / "import-reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def report_file(settings: Settings, batch_id: int) -> Path:
+    return reports_dir(settings) / f"batch-{batch_id}.csv"
+
+
+def _sweep(folder: Path, now: float) -> None:
+    """Delete the files left in the folder for more than a day."""
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and now - path.stat().st_mtime > UPLOAD_TTL_SECONDS:
+                path.unlink()
+        except OSError:
+            pass  # removed meanwhile by another request
+
+
+def _too_large(limit: int) -> UserError:
+    megabytes = max(limit // 1_000_000, 1)
+    return UserError(
+        "upload_too_large",
+        f"Tệp lớn quá {megabytes} MB.",
+        f"The file is larger than {megabytes} MB.",
+    )
+
+
+def store_upload(source: IO[bytes], filename: str, settings: Settings) -> str:
+    """Copy the upload to the waiting room under a random name; returns that name."""
+    file_format = importer.detect_format(filename)
+    folder = uploads_dir(settings)
+    _sweep(folder, time.time())
+    upload_id = f"{secrets.token_hex(16)}.{file_format}"
+    target = folder / upload_id
+    written = 0
+    with target.open("wb") as out:
+        while block := source.read(1 << 20):
+            written += len(block)
+            if written > settings.max_upload_bytes:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise _too_large(settings.max_upload_bytes)
+            out.write(block)
+    if written == 0:
+        target.unlink(missing_ok=True)
+        raise UserError("upload_empty", "Tệp trống.", "The file is empty.")
+    return upload_id
+
+
+def stored_upload(upload_id: str, settings: Settings) -> Path:
+    """The waiting file for upload_id; a clear error if the name is odd or the file is gone."""
+    path = uploads_dir(settings) / upload_id
+    if not _UPLOAD_ID.match(upload_id) or not path.is_file():
+        raise NotFound(
+            "upload_gone",
+            "Tệp đã tải lên không còn (quá 24 giờ hoặc đã nhập); hãy tải lên lại.",
+            "The uploaded file is no longer here (over 24 hours old or already imported); "
+            "upload it again.",
+        )
+    return path
+
+
+def _discard(upload_id: str, settings: Settings) -> None:
+    if _UPLOAD_ID.match(upload_id):
+        (uploads_dir(settings) / upload_id).unlink(missing_ok=True)
+
+
+# --- reading the header ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileColumns:
+    headers: list[str]
+    preview: list[list[str]]  # the first rows, as text
+
+
+def _preview_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def read_columns(path: Path, file_format: str) -> FileColumns:
+    """The file's column names (exactly as the importer reads them) and its first rows."""
+    with path.open("rb") as data:
+        try:
+            table = importer._open_table(data, file_format, path.stat().st_size)
+            preview: list[list[str]] = []
+            for _number, row in table.rows:
+                if len(preview) >= PREVIEW_ROWS:
+                    break
+                if len(row) == 1 and str(row[0]).startswith("__error__:"):
+                    continue  # a broken JSON line: reported by the import itself
+                preview.append([_preview_cell(cell) for cell in row])
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                "not_utf8",
+                "Tệp không phải văn bản UTF-8; hãy lưu lại tệp với mã hóa UTF-8.",
+                "The file is not UTF-8 text; save it again with the UTF-8 encoding.",
+            ) from exc
+        except csv.Error as exc:
+            raise UserError(
+                "bad_csv", f"Tệp CSV không đọc được: {exc}.", f"The CSV file cannot be read: {exc}."
+            ) from exc
+    headers = list(table.headers)
+    if not [h for h in headers if h]:
+        raise UserError(
+            "import_no_header",
+            "Tệp không có dòng tiêu đề cột (dòng đầu tiên phải là tên các cột).",
+            "The file has no header row (the first row must name the columns).",
+        )
+    return FileColumns(headers, preview)
+
+
+def detected_mapping(headers: Sequence[str]) -> dict[str, str]:
+    """The columns the importer recognises by name, field -> column."""
+    try:
+        mapping = ColumnMapping.detect(headers)
+    except UserError:
+        # no column looks like the opinion text: detect the other fields around a stand-in
+        stand_in = "\x00text"
+        mapping = ColumnMapping.detect([*headers, stand_in], {"text": stand_in})
+    found = {name: getattr(mapping, name) for name in ColumnMapping.field_names()}
+    return {name: column for name, column in found.items() if column and column in headers}
+
+
+def field_labels(_: Callable[..., str]) -> dict[str, str]:
+    return {
+        "text": _("Opinion text"),
+        "section": _("Section referred to"),
+        "kind": _("Kind of opinion"),
+        "author": _("Author"),
+        "organisation": _("On behalf of (organisation)"),
+        "submitted_at": _("Date given"),
+        "proposed_wording": _("Proposed wording"),
+        "quote": _("Quoted passage"),
+        "external_id": _("Id in the source"),
+    }
+
+
+def channel_labels(_: Callable[..., str]) -> dict[str, str]:
+    return {
+        Channel.IMPORT: _("Imported from a file or spreadsheet"),
+        Channel.WRITTEN: _("Written submissions"),
+        Channel.EVENT: _("Recorded at a seminar or meeting"),
+    }
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _batches(db: Session, consultation_id: int) -> list[ImportBatch]:
+    return list(
+        db.execute(
+            select(ImportBatch)
+            .where(ImportBatch.consultation_id == consultation_id)
+            .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+            .limit(50)
+        ).scalars()
+    )
+
+
+def _page(
+    request: Request,
+    db: Session,
+    consultation_id: int,
+    step: str,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    _ = translator(request_language(request))
+    consultation = consultations.get(session=db, consultation_id=consultation_id)
+    full = {
+        "consultation": consultation,
+        "step": step,
+        "batches": _batches(db, consultation_id),
+        "fields": field_labels(_),
+        "channels": channel_labels(_),
+        "language": request_language(request),
+        **context,
+    }
+    return render(request, "secretariat/import.html", full, status_code=status_code)
+
+
+@router.get("/c/{consultation_id}/import", response_class=HTMLResponse, include_in_schema=False)
+def import_page(
+    request: Request,
+    consultation_id: int,
+    principal: Principal = Depends(require_manager),
+    db: Session = Depends(get_db),
+) -> HTMLResponse:
+    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
+    return _page(request, db, consultation_id, "upload")
+
+
+@router.post(
+    "/c/{consultation_id}/import",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(verify_csrf)],
+)
+def import_upload(
+    request: Request,
+    consultation_id: int,
+    file: Annotated[UploadFile | None, File()] = None,
+    principal: Principal = Depends(require_manager),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings),
+) -> HTMLResponse:
+    """Step 1: keep the file and show its columns for the mapping."""
+    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
+    filename = upload_name(file)
+    upload_id = ""
+    try:
+        if file is None or not filename:
+            raise UserError(
+                "upload_missing",
+                "Hãy chọn một tệp CSV, JSONL hoặc XLSX.",
+                "Choose a CSV, JSONL or XLSX file.",
+            )
+        upload_id = store_upload(file.file, filename, settings)
+        path = stored_upload(upload_id, settings)
+        columns = read_columns(path, path.suffix.lstrip("."))
+    except UserError as error:
+        if upload_id:
+            _discard(upload_id, settings)
+        message = error.message(request_language(request))
+        return _page(
+            request, db, consultation_id, "upload", error=message, status_code=error.status_code
+        )
+    return _page(
+        request,
+        db,
+        consultation_id,
+        "map",
+        upload_id=upload_id,
+        filename=filename,
+        columns=columns,
+        mapping=detected_mapping(columns.headers),
+        channel=Channel.IMPORT.value,
+    )
+
+
+def run_import(
+    db: Session,
+    settings: Settings,
+    *,
+    consultation_id: int,
+    path: Path,
+    filename: str,
+    mapping: dict[str, str] | None,
+    channel: str,
+    actor_person_id: int,
+) -> ImportResult:
+    """Import, commit, and keep the error report under the batch's id."""
+    scratch_report = path.with_name(path.name + ".errors.csv")
+    try:
+        result = importer.import_opinions(
+            session=db,
+            consultation_id=consultation_id,
+            source=path,
+            mapping=mapping,
+            file_format=path.suffix.lstrip("."),  # the format detected at upload
+            channel=channel,
+            filename=filename,
+            report_path=scratch_report,
+            max_chars=settings.max_opinion_chars,
+            max_rows=settings.import_max_rows,
+            actor_person_id=actor_person_id,
+        )
+        db.commit()
+    except BaseException:
+        db.rollback()
+        scratch_report.unlink(missing_ok=True)
+        raise
+    if result.report_path is not None:
+        target = report_file(settings, result.batch_id)
+        shutil.move(str(result.report_path), target)
+        result.report_path = target
+    return result
+
+
+def _mapping_from_form(values: dict[str, str]) -> dict[str, str]:
+    return {name: column for name, column in values.items() if column}
+
+
+@router.post(
+    "/c/{consultation_id}/import/confirm",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(verify_csrf)],
+)
+def import_confirm(
+    request: Request,
+    consultation_id: int,
+    upload_id: Annotated[str, Form(max_length=60)],
+    filename: Annotated[str, Form(max_length=300)],
+    channel: Annotated[str, Form(max_length=10)] = Channel.IMPORT.value,
+    map_text: Annotated[str, Form(max_length=300)] = "",
+    map_section: Annotated[str, Form(max_length=300)] = "",
+    map_kind: Annotated[str, Form(max_length=300)] = "",
+    map_author: Annotated[str, Form(max_length=300)] = "",
+    map_organisation: Annotated[str, Form(max_length=300)] = "",
+    map_submitted_at: Annotated[str, Form(max_length=300)] = "",
+    map_proposed_wording: Annotated[str, Form(max_length=300)] = "",
+    map_quote: Annotated[str, Form(max_length=300)] = "",
+    map_external_id: Annotated[str, Form(max_length=300)] = "",
+    principal: Principal = Depends(require_manager),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings),
+) -> HTMLResponse:
+    """Step 2: import with the chosen mapping and show the result with every rejected row."""
+    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
+    language = request_language(request)
+    chosen = {
+        "text": map_text,
+        "section": map_section,
+        "kind": map_kind,
+        "author": map_author,
+        "organisation": map_organisation,
+        "submitted_at": map_submitted_at,
+        "proposed_wording": map_proposed_wording,
+        "quote": map_quote,
+        "external_id": map_external_id,
+    }
+    filename = clean_filename(filename) or "upload"
+    try:
+        path = stored_upload(upload_id, settings)
+    except UserError as error:
+        return _page(
+            request, db, consultation_id, "upload", error=error.message(language), status_code=410
+        )
+    mapping = _mapping_from_form(chosen)
+    try:
+        if channel not in set(CHANNELS):
+            raise UserError("channel_invalid", "Kênh không hợp lệ.", "Choose a valid channel.")
+        if not mapping.get("text"):
+            raise UserError(
+                "mapping_text_missing",
+                "Hãy chọn cột chứa nội dung ý kiến.",
+                "Choose the column that holds the opinion text.",
+            )
+        result = run_import(
+            db,
+            settings,
+            consultation_id=consultation_id,
+            path=path,
+            filename=filename,
+            mapping=mapping,
+            channel=channel,
+            actor_person_id=principal.person_id,
+        )
+    except UserError as error:
+        if error.code.startswith(("mapping_", "channel_")):  # fixable here: keep the file
+            columns = read_columns(path, path.suffix.lstrip("."))
+            return _page(
+                request,
+                db,
+                consultation_id,
+                "map",
+                upload_id=upload_id,
+                filename=filename,
+                columns=columns,
+                mapping=mapping,
+                channel=channel,
+                error=error.message(language),
+                status_code=error.status_code,
+            )
+        _discard(upload_id, settings)
+        return _page(
+            request,
+            db,
+            consultation_id,
+            "upload",
+            error=error.message(language),
+            status_code=error.status_code,
+        )
+    _discard(upload_id, settings)
+    return _page(
+        request,
+        db,
+        consultation_id,
+        "done",
+        result=result,
+        errors=result.errors[:ERRORS_ON_PAGE],
+        filename=filename,
+    )
+
+
+@router.get(
+    "/c/{consultation_id}/import/{batch_id}/report", include_in_schema=True, tags=["secretariat"]
+)
+def import_report(
+    consultation_id: int,
+    batch_id: int,
+    principal: Principal = Depends(require_staff),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    """The import's per-row error report as CSV (row, column, reason in Vietnamese and English)."""
+    check_runs(db, principal, consultation_id, STAFF_ROLES)
+    batch = db.get(ImportBatch, batch_id)
+    if batch is None or batch.consultation_id != consultation_id:
+        raise NotFound(
+            "import_batch_not_found",
+            f"Không có lần nhập số {batch_id} trong đợt lấy ý kiến này.",
+            f"No import {batch_id} in this consultation.",
+        )
+    download = f"loi-nhap-{batch_id}.csv"
+    path = report_file(settings, batch_id)
+    if path.is_file():
+        return FileResponse(path, media_type="text/csv; charset=utf-8", filename=download)
+    # the file is gone (another server, a cleaned folder): rebuild from what the batch stored
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["dòng / row", "cột / column", "lý do", "reason"])
+    for line in batch.report.splitlines():
+        row, column, reason = [*line.split("\t", 2), "", ""][:3]
+        writer.writerow([row, column, reason, ""])
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{download}"'},
+    )
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+
+class RowErrorOut(BaseModel):
+    row: int
+    column: str
+    reason: str
+    reason_vi: str
+    reason_en: str
+
+
+class ImportOut(BaseModel):
+    batch_id: int
+    rows_total: int
+    rows_imported: int
+    rows_rejected: int
+    errors: list[RowErrorOut]
+    errors_truncated: bool
+    report_url: str | None
+
+
+def _parse_mapping(text: str) -> dict[str, str] | None:
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise UserError(
+            "mapping_invalid",
+            'Ánh xạ cột phải là một đối tượng JSON dạng {"text": "Nội dung", ...}.',
+            'The column mapping must be a JSON object like {"text": "Content", ...}.',
+        )
+    return {k: v for k, v in value.items() if v}
+
+
+@router.post(
+    "/api/v1/consultations/{consultation_id}/imports",
+    response_model=ImportOut,
+    status_code=201,
+    tags=["secretariat"],
+    dependencies=[Depends(verify_csrf)],
+)
+def api_import(
+    request: Request,
+    consultation_id: int,
+    file: Annotated[UploadFile, File(description="CSV, JSONL or XLSX")],
+    mapping: Annotated[
+        str, Form(max_length=5000, description='JSON: {"text": "column", "section": ...}')
+    ] = "",
+    channel: Annotated[str, Form(max_length=10)] = Channel.IMPORT.value,
+    principal: Principal = Depends(require_manager),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings),
+) -> ImportOut:
+    """Import opinions from a file; unmapped fields are recognised from the column names."""
+    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
+    parsed_mapping = _parse_mapping(mapping)
+    if channel not in set(CHANNELS):
+        raise UserError(
+            "channel_invalid",
+            "Kênh phải là import, written hoặc event.",
+            "The channel must be import, written or event.",
+        )
+    filename = upload_name(file) or "upload.csv"
+    upload_id = store_upload(file.file, filename, settings)
+    try:
+        result = run_import(
+            db,
+            settings,
+            consultation_id=consultation_id,
+            path=stored_upload(upload_id, settings),
+            filename=filename,
+            mapping=parsed_mapping,
+            channel=channel,
+            actor_person_id=principal.person_id,
+        )
+    finally:
+        _discard(upload_id, settings)
+    language = request_language(request)
+    return ImportOut(
+        batch_id=result.batch_id,
+        rows_total=result.rows_total,
+        rows_imported=result.rows_imported,
+        rows_rejected=len(result.errors),
+        errors=[
+            RowErrorOut(
+                row=e.row,
+                column=e.column,
+                reason=e.reason_vi if language == "vi" else e.reason_en,
+                reason_vi=e.reason_vi,
+                reason_en=e.reason_en,
+            )
+            for e in result.errors[:ERRORS_ON_PAGE]
+        ],
+        errors_truncated=len(result.errors) > ERRORS_ON_PAGE,
+        report_url=(
+            f"/c/{consultation_id}/import/{result.batch_id}/report" if result.errors else None
+        ),
+    )

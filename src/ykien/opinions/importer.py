@@ -32,8 +32,10 @@ from ykien.drafts import service as drafts
 from ykien.drafts.refs import SectionIndex
 from ykien.errors import Conflict, UserError
 from ykien.opinions.models import Channel, ImportBatch, Opinion, OpinionKind, OpinionStatus
+from ykien.opinions.search import document_keys
 from ykien.opinions.service import content_hash, locate_quote, receipt_codes
 from ykien.orgs import service as orgs
+from ykien.orgs.models import Organisation
 from ykien.timefmt import parse_datetime
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -97,6 +99,8 @@ _COLUMNS = (
     "idempotency_key",
     "content_hash",
     "receipt_code",
+    "search_fold",
+    "search_tone",
 )
 
 
@@ -390,6 +394,9 @@ class _RowChecker:
         self.section_text = {s.id: s.text for s in self.sections}
         self.org_index = orgs.name_index(session=session)
         self.scope = consultations.scope_org_ids(session=session, consultation_id=consultation_id)
+        # organisation names for the search keys, looked up once for the whole file
+        names = select(Organisation.id, Organisation.name).where(Organisation.id.in_(self.scope))
+        self.org_names: dict[int, str] = {org_id: name for org_id, name in session.execute(names)}
         self.kind = _Lookup(self._kind)
         self.section_id = _Lookup(self._section_id)
         self.organisation_id = _Lookup(self._organisation_id)
@@ -505,9 +512,12 @@ class _RowChecker:
         except _Refused as refused:
             column = getattr(self.mapping, refused.field) or refused.field
             return RowError(number, column, refused.reason_vi, refused.reason_en)
+        search_fold, search_tone = document_keys(
+            text, author, self.org_names.get(organisation_id) if organisation_id else None
+        )
         return (
             section_id, quote, quote_start, quote_end, text, kind, wording, author,
-            organisation_id, submitted_at, key, content_hash(text),
+            organisation_id, submitted_at, key, search_fold, search_tone, content_hash(text),
         )  # fmt: skip
 
 
@@ -711,8 +721,9 @@ def _run(
         codes = receipt_codes(len(pending))
         rows = [
             (consultation_id, s, q, qs, qe, t, k, w, a, o, channel, batch_id, stored_time(at),
-             status, key, h, code)
-            for (s, q, qs, qe, t, k, w, a, o, at, key, h), code in zip(pending, codes, strict=True)
+             status, key, h, code, sf, st)
+            for (s, q, qs, qe, t, k, w, a, o, at, key, sf, st, h), code
+            in zip(pending, codes, strict=True)
         ]  # fmt: skip
         writer.submit(rows)
         for row in pending:

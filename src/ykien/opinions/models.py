@@ -42,6 +42,15 @@ class Opinion(Base):
         UniqueConstraint("consultation_id", "idempotency_key"),
         Index("ix_opinions_consultation_section", "consultation_id", "section_id"),
         Index("ix_opinions_consultation_hash", "consultation_id", "content_hash"),
+        # the opinion list: newest first within a consultation, optionally one status
+        Index("ix_opinions_consultation_submitted", "consultation_id", "submitted_at", "id"),
+        Index(
+            "ix_opinions_consultation_status_submitted",
+            "consultation_id",
+            "status",
+            "submitted_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +76,9 @@ class Opinion(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     receipt_code: Mapped[str] = mapped_column(String(20), unique=True)
+    # search keys of text, author name and organisation name (see ykien.opinions.search)
+    search_fold: Mapped[str | None] = mapped_column(Text)
+    search_tone: Mapped[str | None] = mapped_column(Text)
 
 
 class ImportBatch(Base):

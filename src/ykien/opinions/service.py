@@ -20,6 +20,7 @@ from ykien.consultations.models import Consultation
 from ykien.db.base import utcnow
 from ykien.drafts.models import Section
 from ykien.errors import Conflict, NotFound, UserError
+from ykien.opinions import search
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
 
 MAX_QUOTE = 2_000
@@ -254,6 +255,13 @@ def submit(
         if proposed_wording
         else None
     )
+    search_fold, search_tone = search.keys_for(
+        session=session,
+        text=body,
+        author_person_id=None if anonymous else author_person_id,
+        author_name=None if anonymous else name,
+        on_behalf_of_id=on_behalf_of_id,
+    )
     opinion = Opinion(
         consultation_id=consultation_id,
         section_id=section_id,
@@ -273,6 +281,8 @@ def submit(
         idempotency_key=key,
         content_hash=digest,
         receipt_code=receipt_codes(1)[0],
+        search_fold=search_fold,
+        search_tone=search_tone,
     )
     try:
         with session.begin_nested():

@@ -1,0 +1,794 @@
+"""Opinion search, the visibility rule and the opinion lists (page, API, moderation queue).
+
+Search keys
+    Every opinion stores two keys of its searchable document — its text, the author's name
+    (person or name as given) and the organisation's name (on behalf of, else the author's), one
+    part per line — so that no row is folded at query time:
+
+    * ``search_fold``: lower case without any diacritic (`ykien.text.fold`),
+      "Đảng uỷ" -> "dang uy";
+    * ``search_tone``: lower case with each syllable's tone mark moved to the syllable's end
+      (`ykien.text.tone_key`), and a LEVEL character ending each syllable without a tone mark,
+      so "Đảng ủy" and "Đảng uỷ" share a key while "đang ủy" and "dâng" do not.
+
+    Runs of white space become one space in both. `opinions.service.submit` and the bulk importer
+    fill the keys (the importer per batch, from a per-word cache: no query per row); migration
+    0003 backfilled older rows. A person or organisation renamed later keeps the old name in the
+    keys of existing opinions until they are recomputed with `document_keys`.
+
+Queries
+    A query typed without diacritics is matched against the folded key, a query with diacritics
+    (anywhere in it) against the tone key. So "nguyen doan hoan" finds "Nguyễn Doãn Hoàn" and
+    "dang uy" finds "Đảng ủy" and "Đảng uỷ" — and also "đang ủy" or "đáng": no diacritics means
+    any diacritics, by design, as people type on phones ("dang" does find "đáng"). Typing the
+    marks makes the search exact up to case, spacing and tone placement, syllable by syllable,
+    the level tone included: "Đảng ủy" finds "Đảng uỷ" but not "đang ủy" nor "dâng"; "đáng" and
+    "đang" do not find "Đảng". The query is one phrase, found anywhere in one part of the
+    document (text, author or organisation); with marks, its last syllable must be whole ("Đản"
+    finds nothing, "nguyen doan ho" finds "Nguyễn Doãn Hoàn").
+
+    `apply_search(query, text)` is the only place that turns a search into SQL. For now it is
+    ``key LIKE '%phrase%'`` (escaped) on PostgreSQL and SQLite: no extension, same results on
+    both, and fast enough when another filter (consultation, section, status) narrows the rows.
+    A full-text index replaces it there alone: a trigram GIN index (pg_trgm) makes the same LIKE
+    indexable on PostgreSQL without any code change; FTS5 or tsvector over the same two keys
+    would turn the phrase into a token query. Highlighting does not depend on the SQL: it finds
+    the match again in the displayed text.
+
+Highlighting
+    `highlight_spans` computes the key of the displayed (original) text together with, for every
+    key character, the span of original characters it comes from — the tone key moves marks and
+    the input may be composed or decomposed, so offsets are mapped, not assumed equal — and
+    returns original-text spans. Templates get (text, is_match) segments and escape each piece.
+
+Visibility
+    `visibility` is the one rule for who reads which opinion; the page, the API, the search and
+    the moderation queue (`moderation_scope`) all use it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, aliased
+
+from ykien import text as vt
+from ykien.accounts.models import Person
+from ykien.consultations.models import Consultation, ConsultationScope, ConsultationStatus
+from ykien.drafts.models import Section
+from ykien.errors import NotFound, UserError
+from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
+from ykien.orgs.models import Organisation
+from ykien.timefmt import VN_TZ, parse_datetime
+from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, Principal, forbid
+
+PAGE_SIZE = 25
+MAX_ID = 2_147_483_647  # ids are INTEGER columns
+MAX_QUERY = 200
+FOLD = "fold"
+TONE = "tone"
+# In the tone key, a syllable without a tone mark (thanh ngang) ends with LEVEL, so that "đang"
+# typed with marks finds "đang" and not "Đảng" (whose key is "đang" + hook above). A control
+# character: `ykien.text.clean` removes those from every text and query, so none is ambiguous.
+LEVEL = "\x1a"
+_AFTER_SYLLABLE = vt.TONE_MARKS + LEVEL
+_TONE_MARKS = frozenset(_AFTER_SYLLABLE)
+_LEVEL_SYLLABLE = re.compile(f"\\w++(?![{vt.TONE_MARKS}])")
+_TOKEN = re.compile(r"\S+")
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+_DATE_ONLY = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*$")
+
+# --- search keys ----------------------------------------------------------------------------
+
+_CACHE_LIMIT = 200_000
+# token -> its key; texts reuse their words, so most tokens are found here (the importer's speed)
+_fold_cache: dict[str, str] = {}
+_tone_cache: dict[str, str] = {}
+
+
+def _token_keys(token: str) -> tuple[str, str]:
+    """(folded key, tone key) of one white-space-free token, cached."""
+    try:
+        return _fold_cache[token], _tone_cache[token]
+    except KeyError:
+        pass
+    if len(_fold_cache) >= _CACHE_LIMIT:
+        _fold_cache.clear()
+        _tone_cache.clear()
+    folded = _fold_cache[token] = vt.fold(token)
+    toned = _tone_cache[token] = _LEVEL_SYLLABLE.sub(_level, vt.tone_key(token))
+    return folded, toned
+
+
+def _level(match: re.Match[str]) -> str:
+    return match.group() + LEVEL
+
+
+# between the parts of a document: a line break, which a query never contains
+_PART_BREAK = ["\n"]
+
+
+def _keys_of_tokens(tokens: list[str]) -> tuple[str, str]:
+    for _attempt in range(2):
+        try:
+            return (
+                " ".join(map(_fold_cache.__getitem__, tokens)),
+                " ".join(map(_tone_cache.__getitem__, tokens)),
+            )
+        except KeyError:
+            for token in tokens:
+                _token_keys(token)
+    pairs = [_token_keys(token) for token in tokens]  # the cache was cleared meanwhile
+    return " ".join(pair[0] for pair in pairs), " ".join(pair[1] for pair in pairs)
+
+
+def text_keys(value: str) -> tuple[str, str]:
+    """(folded key, tone key) of a text, white space collapsed to single spaces."""
+    return _keys_of_tokens(value.split())
+
+
+def document_keys(
+    text: str, author: str | None = None, organisation: str | None = None
+) -> tuple[str, str]:
+    """The stored (search_fold, search_tone) of an opinion: its non-empty parts, one per line.
+
+    The parts are separated by " \\n " (a line break between spaces), which no query can match
+    across: a query's white space is collapsed to single spaces.
+    """
+    tokens = text.split()
+    if author:
+        tokens += _PART_BREAK
+        tokens += author.split()
+    if organisation:
+        tokens += _PART_BREAK
+        tokens += organisation.split()
+    return _keys_of_tokens(tokens)
+
+
+def keys_for(
+    *,
+    session: Session,
+    text: str,
+    author_person_id: int | None,
+    author_name: str | None,
+    on_behalf_of_id: int | None,
+) -> tuple[str, str]:
+    """Keys for one new opinion (intake): looks the author's and organisation's names up."""
+    person = session.get(Person, author_person_id) if author_person_id is not None else None
+    org_id = on_behalf_of_id
+    if org_id is None and person is not None:
+        org_id = person.organisation_id
+    organisation = session.get(Organisation, org_id) if org_id is not None else None
+    return document_keys(
+        text,
+        person.full_name if person is not None else author_name,
+        organisation.name if organisation is not None else None,
+    )
+
+
+# --- queries and highlighting ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A parsed search: the text as typed, which key it is matched on, and its key."""
+
+    text: str
+    mode: str  # FOLD (typed without diacritics) or TONE (typed with them)
+    key: str
+
+
+def parse_query(text: str | None) -> SearchQuery | None:
+    """The search for `text`, or None when there is nothing to search for."""
+    if not text:
+        return None
+    cleaned = vt.clean(text)
+    if len(cleaned) > MAX_QUERY:
+        raise UserError(
+            "query_too_long",
+            f"Nội dung tìm kiếm dài quá {MAX_QUERY} ký tự.",
+            f"The search is longer than {MAX_QUERY} characters.",
+        )
+    folded, toned = text_keys(cleaned)
+    if not folded:
+        return None
+    if toned.replace(LEVEL, "") != folded:  # typed with a diacritic somewhere
+        return SearchQuery(cleaned, TONE, toned)
+    return SearchQuery(cleaned, FOLD, folded)
+
+
+def _search_condition(parsed: SearchQuery) -> ColumnElement[bool]:
+    column = Opinion.search_tone if parsed.mode == TONE else Opinion.search_fold
+    return column.contains(parsed.key, autoescape=True)
+
+
+def apply_search(query: AnySelect, text: str | None) -> AnySelect:
+    """`query` (over opinions) restricted to the opinions whose document matches `text`."""
+    parsed = parse_query(text)
+    return query if parsed is None else query.where(_search_condition(parsed))
+
+
+def _clusters(value: str) -> list[tuple[int, int]]:
+    """(start, end) of each character together with the combining marks that follow it."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(value) + 1):
+        if index == len(value) or not unicodedata.combining(value[index]):
+            spans.append((start, index))
+            start = index
+    return spans
+
+
+def _align_token(token: str, key: str, mode: str) -> list[tuple[int, int]] | None:
+    """For each character of the token's key, the token span it comes from (None: no match).
+
+    Each character cluster contributes its own key (a tone-key cluster without its tone mark);
+    a tone mark that the tone key moved to the end of the syllable belongs to the cluster
+    before it.
+    """
+    owners: list[tuple[int, int]] = []
+    at = 0
+    last: tuple[int, int] | None = None
+    for span in _clusters(token):
+        folded, toned = _token_keys(token[span[0] : span[1]])
+        piece = folded if mode == FOLD else toned.rstrip(_AFTER_SYLLABLE)
+        while (
+            last is not None
+            and at < len(key)
+            and not key.startswith(piece, at)
+            and key[at] in _TONE_MARKS
+        ):
+            owners.append(last)
+            at += 1
+        if not key.startswith(piece, at):
+            return None
+        owners.extend([span] * len(piece))
+        at += len(piece)
+        last = span
+    while last is not None and at < len(key) and key[at] in _TONE_MARKS:
+        owners.append(last)
+        at += 1
+    return owners if at == len(key) else None
+
+
+def aligned_key(value: str, mode: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """The key of `value` (as `text_keys` makes it) and, per key character, its source span."""
+    parts: list[str] = []
+    origin: list[tuple[int, int]] = []
+    previous_end: int | None = None
+    for match in _TOKEN.finditer(value):
+        token = match.group()
+        folded, toned = _token_keys(token)
+        key = folded if mode == FOLD else toned
+        owners = _align_token(token, key, mode)
+        if owners is None:
+            return None
+        if previous_end is not None:
+            parts.append(" ")
+            origin.append((previous_end, match.start()))
+        offset = match.start()
+        origin.extend((offset + start, offset + end) for start, end in owners)
+        parts.append(key)
+        previous_end = match.end()
+    return "".join(parts), origin
+
+
+def highlight_spans(value: str | None, query: SearchQuery | None) -> list[tuple[int, int]]:
+    """Spans of `value` (offsets in code points of the text as given) that match the query."""
+    if not value or query is None:
+        return []
+    aligned = aligned_key(value, query.mode)
+    if aligned is None:
+        return []
+    key, origin = aligned
+    spans: list[tuple[int, int]] = []
+    at = key.find(query.key)
+    while at >= 0:
+        end = at + len(query.key)
+        start_at, end_at = origin[at][0], origin[end - 1][1]
+        if spans and start_at <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end_at))
+        else:
+            spans.append((start_at, end_at))
+        at = key.find(query.key, end)
+    return spans
+
+
+def segments(value: str | None, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """`value` cut into (piece, is_match) for templates, which escape every piece."""
+    if not value:
+        return []
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            pieces.append((value[at:start], False))
+        pieces.append((value[start:end], True))
+        at = end
+    if at < len(value):
+        pieces.append((value[at:], False))
+    return pieces
+
+
+# --- who sees what --------------------------------------------------------------------------
+
+_author = aliased(Person, name="author")
+_behalf_org = aliased(Organisation, name="behalf_org")
+_author_org = aliased(Organisation, name="author_org")
+
+
+def _joined(query: AnySelect) -> AnySelect:
+    """Opinions with their author and the two organisations that may be theirs."""
+    return (
+        query.select_from(Opinion)
+        .outerjoin(_author, _author.id == Opinion.author_person_id)
+        .outerjoin(_behalf_org, _behalf_org.id == Opinion.on_behalf_of_id)
+        .outerjoin(_author_org, _author_org.id == _author.organisation_id)
+    )
+
+
+def _org_path(organiser_path: str) -> ColumnElement[str]:
+    """The tree path of the organisation an opinion belongs to, for role checks.
+
+    On behalf of an organisation, else the author's organisation, else (anonymous or a bare
+    name) the consultation's organiser.
+    """
+    return func.coalesce(_behalf_org.tree_path, _author_org.tree_path, literal(organiser_path))
+
+
+def _organiser_path(session: Session, consultation: Consultation) -> str:
+    organiser = session.get(Organisation, consultation.organiser_id)
+    return organiser.tree_path if organiser is not None else "/"
+
+
+def _role_roots(viewer: Principal | None, roles: Iterable[str]) -> list[str]:
+    if viewer is None:
+        return []
+    return sorted({root for role in roles for root in viewer.roles.get(role, ())})
+
+
+def _covered(
+    session: Session, viewer: Principal | None, consultation: Consultation, roles: Iterable[str]
+) -> ColumnElement[bool]:
+    """Opinions whose organisation lies in a subtree where the viewer holds one of `roles`."""
+    roots = _role_roots(viewer, roles)
+    if not roots:
+        return false()
+    organiser_path = _organiser_path(session, consultation)
+    scope_paths = session.execute(
+        select(Organisation.tree_path)
+        .join(ConsultationScope, ConsultationScope.organisation_id == Organisation.id)
+        .where(ConsultationScope.consultation_id == consultation.id)
+    ).scalars()
+    if all(any(path.startswith(root) for root in roots) for path in [organiser_path, *scope_paths]):
+        # the roles cover the organiser and the whole scope: every opinion (no joins needed)
+        return true()
+    path = _org_path(organiser_path)
+    return or_(*(path.startswith(root) for root in roots))
+
+
+def visibility(
+    *, session: Session, viewer: Principal | None, consultation: Consultation
+) -> ColumnElement[bool]:
+    """The opinions of `consultation` that `viewer` (None: anonymous) may read.
+
+    * published ones, when the consultation makes opinions public;
+    * the viewer's own, whatever their status;
+    * every status (received, hidden with its reason, merged) where a staff role (secretary,
+      subcommittee member, chair, admin) covers the opinion's organisation — on behalf of, else
+      the author's, else the organiser's. A secretary of unit A sees none of unit B's
+      unpublished or hidden opinions.
+    """
+    allowed: list[ColumnElement[bool]] = [_covered(session, viewer, consultation, STAFF_ROLES)]
+    if consultation.opinions_public:
+        allowed.append(Opinion.status == OpinionStatus.PUBLISHED)
+    if viewer is not None:
+        allowed.append(Opinion.author_person_id == viewer.person_id)
+    return or_(*allowed)
+
+
+def moderation_scope(
+    *, session: Session, viewer: Principal | None, consultation: Consultation
+) -> ColumnElement[bool]:
+    """The moderation queue: received and hidden opinions in the viewer's moderator subtrees."""
+    return and_(
+        Opinion.status.in_([str(OpinionStatus.RECEIVED), str(OpinionStatus.HIDDEN)]),
+        _covered(session, viewer, consultation, MODERATOR_ROLES),
+    )
+
+
+def may_moderate_any(viewer: Principal | None) -> bool:
+    return viewer is not None and viewer.has_any(MODERATOR_ROLES)
+
+
+def ensure_may_moderate(*, session: Session, viewer: Principal, opinion_id: int) -> None:
+    """Refuse (403) unless a moderator role of the viewer covers the opinion's organisation."""
+    organiser = aliased(Organisation, name="organiser")
+    path = session.execute(
+        _joined(
+            select(func.coalesce(_behalf_org.tree_path, _author_org.tree_path, organiser.tree_path))
+        )
+        .join(Consultation, Consultation.id == Opinion.consultation_id)
+        .join(organiser, organiser.id == Consultation.organiser_id)
+        .where(Opinion.id == opinion_id)
+    ).scalar_one_or_none()
+    if path is None:
+        raise NotFound(
+            "opinion_not_found",
+            f"Không có ý kiến số {opinion_id}.",
+            f"Opinion {opinion_id} does not exist.",
+        )
+    if not viewer.covers(path, MODERATOR_ROLES):
+        raise forbid()
+
+
+def consultation_for(
+    *, session: Session, viewer: Principal | None, consultation_id: int
+) -> Consultation:
+    """The consultation, if the viewer may see it: not yet published ones only for its staff."""
+    consultation = session.get(Consultation, consultation_id)
+    hidden_draft = (
+        consultation is not None
+        and consultation.status == ConsultationStatus.DRAFT
+        and (
+            viewer is None or not viewer.covers(_organiser_path(session, consultation), STAFF_ROLES)
+        )
+    )
+    if hidden_draft:
+        consultation = None
+    if consultation is None:
+        raise NotFound(
+            "consultation_not_found",
+            f"Không có đợt lấy ý kiến số {consultation_id}.",
+            f"Consultation {consultation_id} does not exist.",
+        )
+    return consultation
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpinionFilters:
+    """What the list is narrowed to; empty fields do not filter."""
+
+    section_id: int | None = None
+    organisation_id: int | None = None  # on behalf of or the author's, with its subtree
+    channel: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    submitted_from: datetime | None = None
+    submitted_before: datetime | None = None  # exclusive
+    text: str | None = None  # the search as typed
+    query: SearchQuery | None = None
+
+
+def _bad(code: str, vi: str, en: str) -> UserError:
+    return UserError(code, vi, en)
+
+
+def _as_id(value: str | None, what_vi: str, what_en: str) -> int | None:
+    if value is None or not value.strip():
+        return None
+    cleaned = value.strip()
+    if not cleaned.isascii() or not cleaned.isdigit() or int(cleaned) > MAX_ID:
+        raise _bad(
+            "filter_invalid",
+            f"{what_vi} không hợp lệ: “{cleaned[:40]}”.",
+            f"{what_en} is not valid: “{cleaned[:40]}”.",
+        )
+    return int(cleaned)
+
+
+def _as_choice(value: str | None, choices: Iterable[str], what_vi: str, what_en: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    cleaned = value.strip()
+    if cleaned not in set(choices):
+        raise _bad(
+            "filter_invalid",
+            f"{what_vi} không hợp lệ: “{cleaned[:40]}”.",
+            f"{what_en} is not valid: “{cleaned[:40]}”.",
+        )
+    return cleaned
+
+
+def _as_moment(value: str | None, tz: ZoneInfo, *, end: bool) -> datetime | None:
+    """A dd/mm/yyyy date (Vietnam time by default); as the end of a range, the day after it."""
+    if value is None or not value.strip():
+        return None
+    try:
+        moment = parse_datetime(value, tz)
+        if end and _DATE_ONLY.match(value):
+            moment += timedelta(days=1)
+    except (ValueError, OverflowError):
+        shown = value.strip()[:40]
+        raise _bad(
+            "date_invalid",
+            f"Ngày không hợp lệ: “{shown}” (cần dạng dd/mm/yyyy).",
+            f"Not a valid date: “{shown}” (expected dd/mm/yyyy).",
+        ) from None
+    return moment
+
+
+def parse_filters(
+    *,
+    section: str | None = None,
+    organisation: str | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    q: str | None = None,
+    tz: ZoneInfo = VN_TZ,
+) -> OpinionFilters:
+    """Filters from form or query values (strings, "" = none); a bad value is a UserError."""
+    start = _as_moment(date_from, tz, end=False)
+    before = _as_moment(date_to, tz, end=True)
+    if start is not None and before is not None and before <= start:
+        raise _bad(
+            "date_range_invalid",
+            "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
+            "The end date must be on or after the start date.",
+        )
+    query = parse_query(q)
+    return OpinionFilters(
+        section_id=_as_id(section, "Mục", "The section"),
+        organisation_id=_as_id(organisation, "Tổ chức", "The organisation"),
+        channel=_as_choice(channel, Channel, "Kênh", "The channel"),
+        kind=_as_choice(kind, OpinionKind, "Loại ý kiến", "The kind"),
+        status=_as_choice(status, OpinionStatus, "Trạng thái", "The status"),
+        submitted_from=start,
+        submitted_before=before,
+        text=query.text if query else None,
+        query=query,
+    )
+
+
+def _filter_conditions(session: Session, filters: OpinionFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.section_id is not None:
+        conditions.append(Opinion.section_id == filters.section_id)
+    if filters.organisation_id is not None:
+        root = session.get(Organisation, filters.organisation_id)
+        subtree = select(Organisation.id).where(
+            Organisation.tree_path.startswith(root.tree_path if root else "#none#")
+        )
+        conditions.append(
+            or_(
+                Opinion.on_behalf_of_id.in_(subtree),
+                and_(Opinion.on_behalf_of_id.is_(None), _author.organisation_id.in_(subtree)),
+            )
+        )
+    if filters.channel:
+        conditions.append(Opinion.channel == filters.channel)
+    if filters.kind:
+        conditions.append(Opinion.kind == filters.kind)
+    if filters.status:
+        conditions.append(Opinion.status == filters.status)
+    if filters.submitted_from is not None:
+        conditions.append(Opinion.submitted_at >= filters.submitted_from)
+    if filters.submitted_before is not None:
+        conditions.append(Opinion.submitted_at < filters.submitted_before)
+    return conditions
+
+
+# --- the list -------------------------------------------------------------------------------
+
+FIELDS = ("text", "author", "organisation")
+
+
+@dataclass(slots=True)
+class OpinionRow:
+    """One opinion as the lists show it, with the spans of each field that match the search."""
+
+    id: int
+    consultation_id: int
+    section_id: int | None
+    section_label: str | None
+    kind: str
+    channel: str
+    status: str
+    hidden_reason: str | None
+    text: str
+    quote: str | None
+    proposed_wording: str | None
+    author: str | None
+    anonymous: bool
+    organisation_id: int | None
+    organisation: str | None
+    submitted_at: datetime
+    can_moderate: bool
+    highlights: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def segments(self, name: str) -> list[tuple[str, bool]]:
+        """The field `name` ("text", "author", "organisation") as (piece, is_match)."""
+        value: str | None = getattr(self, name)
+        return segments(value, self.highlights.get(name, []))
+
+
+@dataclass(slots=True)
+class OpinionPage:
+    items: list[OpinionRow]
+    total: int  # opinions matching, all pages
+    hidden: int  # of which hidden
+    page: int
+    pages: int
+    page_size: int
+    query: SearchQuery | None
+
+
+def list_opinions(
+    *,
+    session: Session,
+    consultation: Consultation,
+    viewer: Principal | None,
+    filters: OpinionFilters,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    moderation: bool = False,
+) -> OpinionPage:
+    """One page of the opinions the viewer may see (or moderate), newest first, with counts."""
+    scope = (moderation_scope if moderation else visibility)(
+        session=session, viewer=viewer, consultation=consultation
+    )
+    where = [
+        Opinion.consultation_id == consultation.id,
+        scope,
+        *_filter_conditions(session, filters),
+    ]
+    hidden = case((Opinion.status == OpinionStatus.HIDDEN, 1), else_=0)
+    counted = apply_search(
+        _joined(select(func.count(), func.coalesce(func.sum(hidden), 0))).where(*where),
+        filters.text,
+    )
+    total, hidden_total = session.execute(counted).one()
+    pages = max(1, -(-int(total) // page_size))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        apply_search(_rows_query(session, consultation).where(*where), filters.text)
+        .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    items = [_row(row, consultation.id, viewer, filters.query) for row in rows]
+    return OpinionPage(
+        items=items,
+        total=int(total),
+        hidden=int(hidden_total or 0),
+        page=page,
+        pages=pages,
+        page_size=page_size,
+        query=filters.query,
+    )
+
+
+def _rows_query(session: Session, consultation: Consultation) -> AnySelect:
+    """What a list shows of each opinion, with its section, author and organisation joined."""
+    return _joined(
+        select(
+            Opinion.id,
+            Opinion.section_id,
+            Section.label,
+            Opinion.kind,
+            Opinion.channel,
+            Opinion.status,
+            Opinion.hidden_reason,
+            Opinion.text,
+            Opinion.quote,
+            Opinion.proposed_wording,
+            func.coalesce(_author.full_name, Opinion.author_name),
+            Opinion.author_person_id,
+            func.coalesce(Opinion.on_behalf_of_id, _author.organisation_id),
+            func.coalesce(_behalf_org.name, _author_org.name),
+            _org_path(_organiser_path(session, consultation)),
+            Opinion.submitted_at,
+        )
+    ).outerjoin(Section, Section.id == Opinion.section_id)
+
+
+def opinion_row(
+    *, session: Session, consultation: Consultation, viewer: Principal | None, opinion_id: int
+) -> OpinionRow:
+    """One opinion of the consultation as the lists show it, if the viewer may see it."""
+    row = session.execute(
+        _rows_query(session, consultation).where(
+            Opinion.id == opinion_id,
+            Opinion.consultation_id == consultation.id,
+            visibility(session=session, viewer=viewer, consultation=consultation),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(
+            "opinion_not_found",
+            f"Không có ý kiến số {opinion_id}.",
+            f"Opinion {opinion_id} does not exist.",
+        )
+    return _row(row, consultation.id, viewer, None)
+
+
+def _row(
+    row: Any, consultation_id: int, viewer: Principal | None, query: SearchQuery | None
+) -> OpinionRow:
+    (opinion_id, section_id, label, kind, channel, status, reason, text, quote, wording,
+     author, author_person_id, org_id, org_name, org_path, submitted_at) = row  # fmt: skip
+    item = OpinionRow(
+        id=opinion_id,
+        consultation_id=consultation_id,
+        section_id=section_id,
+        section_label=label,
+        kind=kind,
+        channel=channel,
+        status=status,
+        hidden_reason=reason,
+        text=text,
+        quote=quote,
+        proposed_wording=wording,
+        author=author,
+        anonymous=author is None and author_person_id is None and org_id is None,
+        organisation_id=org_id,
+        organisation=org_name,
+        submitted_at=submitted_at,
+        can_moderate=viewer is not None and viewer.covers(org_path, MODERATOR_ROLES),
+    )
+    if query is not None:
+        for name in FIELDS:
+            spans = highlight_spans(getattr(item, name), query)
+            if spans:
+                item.highlights[name] = spans
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    sections: list[tuple[int, str]]  # document order
+    organisations: list[tuple[int, str]]  # Vietnamese alphabetical order
+
+
+def filter_choices(*, session: Session, consultation: Consultation) -> FilterChoices:
+    """The sections of the consultation's draft version and the organisations in its scope."""
+    sections = [
+        (section_id, label)
+        for section_id, label in session.execute(
+            select(Section.id, Section.label)
+            .where(Section.version_id == consultation.draft_version_id)
+            .order_by(Section.position)
+        )
+    ]
+    roots = list(
+        session.execute(
+            select(Organisation.tree_path)
+            .join(ConsultationScope, ConsultationScope.organisation_id == Organisation.id)
+            .where(ConsultationScope.consultation_id == consultation.id)
+        ).scalars()
+    )
+    organisations: list[tuple[int, str]] = []
+    if roots:
+        found = session.execute(
+            select(Organisation.id, Organisation.name).where(
+                or_(*(Organisation.tree_path.startswith(root) for root in roots))
+            )
+        )
+        organisations = sorted(
+            ((org_id, name) for org_id, name in found), key=lambda pair: vt.sort_key(pair[1])
+        )
+    return FilterChoices(sections=sections, organisations=organisations)
