@@ -40,7 +40,7 @@ class Opinion(Base):
     __tablename__ = "opinions"
     __table_args__ = (
         UniqueConstraint("consultation_id", "idempotency_key"),
-        Index("ix_opinions_consultation_section", "consultation_id", "section_id"),
+        Index("ix_opinions_consultation_section_status", "consultation_id", "section_id", "status"),
         Index("ix_opinions_consultation_hash", "consultation_id", "content_hash"),
         # the opinion list: newest first within a consultation, optionally one status
         Index("ix_opinions_consultation_submitted", "consultation_id", "submitted_at", "id"),

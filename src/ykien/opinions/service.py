@@ -160,8 +160,10 @@ def _existing_by_key(session: Session, consultation_id: int, key: str) -> Opinio
     ).scalar_one_or_none()
 
 
-def _replay(existing: Opinion, digest: str) -> SubmitResult:
-    if existing.content_hash != digest:
+def _replay(existing: Opinion, digest: str, author_person_id: int | None) -> SubmitResult:
+    """The first result for a retried key; the same key from someone else or for other text
+    is refused."""
+    if existing.content_hash != digest or existing.author_person_id != author_person_id:
         raise Conflict(
             "idempotency_key_reused",
             "Mã chống gửi trùng này đã được dùng cho một ý kiến có nội dung khác.",
@@ -205,7 +207,7 @@ def submit(
             raise _too_long("Mã chống gửi trùng", "The idempotency key", MAX_KEY)
         existing = _existing_by_key(session, consultation_id, key)
         if existing is not None:
-            return _replay(existing, digest)
+            return _replay(existing, digest, None if anonymous else author_person_id)
     if kind not in set(OpinionKind):
         raise UserError(
             "kind_invalid", f"Loại ý kiến không hợp lệ: {kind}.", f"Unknown opinion kind: {kind}."
@@ -293,7 +295,7 @@ def submit(
         existing = _existing_by_key(session, consultation_id, key) if key else None
         if existing is None:
             raise
-        return _replay(existing, digest)
+        return _replay(existing, digest, None if anonymous else author_person_id)
     audit.record(
         session=session,
         action="opinion.received",

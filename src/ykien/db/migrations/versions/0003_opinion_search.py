@@ -65,10 +65,21 @@ def upgrade() -> None:
             ["consultation_id", "status", "submitted_at", "id"],
             unique=False,
         )
+        # the reader counts visible opinions per section from this index alone
+        batch_op.drop_index("ix_opinions_consultation_section")
+        batch_op.create_index(
+            "ix_opinions_consultation_section_status",
+            ["consultation_id", "section_id", "status"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("opinions", schema=None) as batch_op:
+        batch_op.drop_index("ix_opinions_consultation_section_status")
+        batch_op.create_index(
+            "ix_opinions_consultation_section", ["consultation_id", "section_id"], unique=False
+        )
         batch_op.drop_index("ix_opinions_consultation_status_submitted")
         batch_op.drop_index("ix_opinions_consultation_submitted")
         batch_op.drop_column("search_tone")
