@@ -1,0 +1,169 @@
+"""Every GET route of the app, for every role: allowed or denied as declared below.
+
+A new GET route fails this test until it is added to ACCESS, so no page ships unreviewed.
+State-changing routes are covered per domain (test_reader, test_opinions_list, test_secretariat,
+test_admin): each checks CSRF and the 403 of the wrong role or unit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.factories import World
+from tests.web.browser.support import _walk_routes
+from tests.web.conftest import PASSWORD, csrf_of
+from ykien.accounts import service as accounts
+from ykien.db.engine import make_session_factory, unit_of_work
+from ykien.opinions import service as opinions
+from ykien.opinions.importer import import_opinions
+
+ROLES = ("anonymous", "participant", "other_unit_secretary", "secretary", "subcommittee", "admin")
+EVERYONE = set(ROLES)
+SIGNED_IN = EVERYONE - {"anonymous"}
+STAFF = {"other_unit_secretary", "secretary", "subcommittee", "admin"}
+BLOC_MANAGERS = {"secretary", "admin"}
+ANY = "any"  # answers without 401/403 checks (redirects, per-session or unknown-token pages)
+
+ACCESS: dict[str, set[str] | str] = {
+    "/api/openapi.json": EVERYONE,
+    "/api/docs": EVERYONE,
+    "/docs/oauth2-redirect": EVERYONE,
+    "/login": EVERYONE,
+    "/": EVERYONE,
+    "/me": ANY,
+    "/account": SIGNED_IN,
+    "/api/v1/me": SIGNED_IN,
+    "/me/opinions": SIGNED_IN,
+    "/api/v1/me/opinions": SIGNED_IN,
+    "/api/v1/consultations": EVERYONE,
+    "/api/v1/consultations/{consultation_id}": EVERYONE,
+    "/c/{consultation_id}": EVERYONE,
+    "/c/{consultation_id}/received": ANY,
+    "/api/v1/consultations/{consultation_id}/sections": EVERYONE,
+    "/api/v1/drafts/{draft_id}": EVERYONE,
+    "/api/v1/draft-versions/{version_id}/sections": EVERYONE,
+    "/c/{consultation_id}/opinions": EVERYONE,
+    "/api/v1/consultations/{consultation_id}/opinions": EVERYONE,
+    "/api/v1/search": EVERYONE,
+    "/c/{consultation_id}/moderation": BLOC_MANAGERS | {"other_unit_secretary"},
+    "/api/v1/consultations/{consultation_id}/moderation": BLOC_MANAGERS | {"other_unit_secretary"},
+    "/secretariat": STAFF,
+    "/api/v1/secretariat/consultations": STAFF,
+    "/secretariat/consultations/new": BLOC_MANAGERS | {"other_unit_secretary"},
+    "/c/{consultation_id}/import": BLOC_MANAGERS,
+    "/c/{consultation_id}/import/{batch_id}/report": BLOC_MANAGERS | {"subcommittee"},
+    "/admin/organisations": {"admin"},
+    "/admin/organisations/{organisation_id}": {"admin"},
+    "/api/v1/organisations": STAFF,
+    "/api/v1/organisations/{organisation_id}/members": {"admin"},
+    "/invite/{token}": ANY,
+    "/api/v1/invitations/{token}": ANY,
+}
+
+
+def _get_routes(client: TestClient) -> list[str]:
+    return sorted(
+        {path for path, methods in _walk_routes(client.app.routes, "") if "GET" in methods}
+    )  # type: ignore[attr-defined]
+
+
+def _accounts(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
+    """The extra role accounts, an opinion from unit A and an import batch; returns ids."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        for username, org_id, role in [
+            ("thuky.b", world.unit_b.id, "secretary"),
+            ("tieuban", world.bloc.id, "subcommittee_member"),
+            ("quantri", world.bloc.id, "admin"),
+        ]:
+            person = accounts.create_person(
+                session=session, full_name=f"Người {username}", organisation_id=org_id
+            )
+            accounts.create_account(
+                session=session, person_id=person.id, username=username, password=PASSWORD
+            )
+            accounts.grant_role(
+                session=session, person_id=person.id, organisation_id=org_id, role=role
+            )
+        opinions.submit(
+            session=session,
+            consultation_id=world.consultation.id,
+            text="Ý kiến của đơn vị A",
+            author_person_id=world.member_a,
+        )
+        source = tmp_path / "y-kien.csv"
+        source.write_text("Nội dung,Điều khoản\nMột ý kiến,Điều 1\n,Điều 2\n", encoding="utf-8")
+        batch = import_opinions(
+            session=session, consultation_id=world.consultation.id, source=source
+        ).batch_id
+        version_id = world.consultation.draft_version_id
+        from ykien.drafts.models import DraftVersion
+
+        draft_id = session.get(DraftVersion, version_id).draft_id  # type: ignore[union-attr]
+    return {"batch_id": batch, "version_id": version_id, "draft_id": draft_id}
+
+
+def _url(path: str, world: World, ids: dict[str, int]) -> str:
+    url = path.format(
+        consultation_id=world.consultation.id,
+        organisation_id=world.unit_a.id,
+        token="no-such-invitation",
+        **ids,
+    )
+    if path == "/api/v1/search":
+        url += f"?q=don+vi&consultation_id={world.consultation.id}"
+    return url
+
+
+def _sign_in(client: TestClient, role: str) -> None:
+    client.cookies.clear()
+    username = {
+        "participant": "dangvien",
+        "other_unit_secretary": "thuky.b",
+        "secretary": "thuky",
+        "subcommittee": "tieuban",
+        "admin": "quantri",
+    }.get(role)
+    if username is None:
+        return
+    response = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(client)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, (role, response.text[:300])
+
+
+def test_every_get_route_is_declared(client: TestClient) -> None:
+    routes = _get_routes(client)
+    assert sorted(set(routes) - set(ACCESS)) == [], "add the new GET routes to ACCESS"
+    assert sorted(set(ACCESS) - set(routes)) == [], "ACCESS names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(
+    client: TestClient, web_world: World, fresh_engine: Engine, tmp_path: Path, role: str
+) -> None:
+    ids = _accounts(fresh_engine, web_world, tmp_path)
+    _sign_in(client, role)
+    problems = []
+    for path in _get_routes(client):
+        response = client.get(_url(path, web_world, ids), follow_redirects=False)
+        status = response.status_code
+        denied = status in (401, 403) or (
+            status == 303 and response.headers.get("location", "").startswith("/login")
+        )
+        if status >= 500:
+            problems.append(f"{path}: {status}")
+            continue
+        allowed = ACCESS[path]
+        if allowed == ANY:
+            continue
+        if role in allowed and (denied or status != 200):
+            problems.append(f"{path}: {role} should be allowed, got {status}")
+        if role not in allowed and not denied:
+            problems.append(f"{path}: {role} should be denied, got {status}")
+    assert problems == []
