@@ -67,13 +67,7 @@ def create(
     now: datetime | None = None,
 ) -> IssuedInvitation:
     """Record an invitation valid for VALID_DAYS days; returns it with its token."""
-    full_name = vt.collapse_spaces(vt.clean(full_name))
-    if not full_name or len(full_name) > 200:
-        raise UserError(
-            "person_name_invalid",
-            "Họ và tên phải có từ 1 đến 200 ký tự.",
-            "A full name must have 1 to 200 characters.",
-        )
+    full_name = accounts.checked_full_name(full_name)
     if role not in set(Role):
         raise UserError("role_invalid", f"Vai trò không hợp lệ: {role}.", f"Unknown role: {role}.")
     orgs.get(session=session, organisation_id=organisation_id)

@@ -21,6 +21,18 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
 MIN_PASSWORD = 10
 
 
+def checked_full_name(value: str) -> str:
+    """A person's name cleaned (NFC, spacing) and checked to be 1-200 characters."""
+    full_name = vt.collapse_spaces(vt.clean(value))
+    if not full_name or len(full_name) > 200:
+        raise UserError(
+            "person_name_invalid",
+            "Họ và tên phải có từ 1 đến 200 ký tự.",
+            "A full name must have 1 to 200 characters.",
+        )
+    return full_name
+
+
 def create_person(
     *,
     session: Session,
@@ -29,13 +41,7 @@ def create_person(
     organisation_id: int | None = None,
     email: str | None = None,
 ) -> Person:
-    full_name = vt.collapse_spaces(vt.clean(full_name))
-    if not full_name or len(full_name) > 200:
-        raise UserError(
-            "person_name_invalid",
-            "Họ và tên phải có từ 1 đến 200 ký tự.",
-            "A full name must have 1 to 200 characters.",
-        )
+    full_name = checked_full_name(full_name)
     if organisation_id is not None:
         orgs.get(session=session, organisation_id=organisation_id)
     person = Person(
