@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ykien.db.base import Base, UTCDateTime
@@ -12,9 +12,11 @@ from ykien.db.base import Base, UTCDateTime
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(unique=True)
+    chain: Mapped[int] = mapped_column(default=1, server_default="1")
+    seq: Mapped[int]
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_person_id: Mapped[int | None]
     action: Mapped[str] = mapped_column(String(64), index=True)
@@ -26,7 +28,7 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """One row: the chain's last seq and hash, locked by every appender."""
+    """One row per chain (id = chain number): its last seq and hash, locked by its appenders."""
 
     __tablename__ = "audit_head"
 

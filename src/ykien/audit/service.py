@@ -16,6 +16,14 @@ from ykien.audit.models import AuditEvent, AuditHead
 from ykien.db.base import utcnow
 
 GENESIS_HASH = "0" * 64
+# Events are spread over independent chains by entity, so writers of different entities do not
+# queue behind one head row until their commits (PostgreSQL can then group the commits).
+CHAINS = 16
+
+
+def chain_of(entity_id: int | None) -> int:
+    """The chain (1..CHAINS) of an entity's events; one entity's events stay in order."""
+    return 1 + (entity_id or 0) % CHAINS
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
@@ -58,9 +66,10 @@ def record(
     payload: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event; the head row is locked so concurrent writers chain in a line."""
+    """Append one event to its chain; the chain's head row is locked so writers line up."""
+    chain = chain_of(entity_id)
     head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+        select(AuditHead).where(AuditHead.id == chain).with_for_update()
     ).scalar_one()
     occurred_at = occurred_at or utcnow()
     seq = head.seq + 1
@@ -76,6 +85,7 @@ def record(
         payload=payload_text,
     )
     event = AuditEvent(
+        chain=chain,
         seq=seq,
         occurred_at=occurred_at,
         actor_person_id=actor_person_id,
@@ -98,14 +108,19 @@ class ChainProblem:
     seq: int
     event_id: int | None
     problem: str  # "altered", "inserted", "deleted", "head_mismatch"
+    chain: int = 1
 
     def describe(self) -> str:
-        where = f"event #{self.seq}" + (f" (id {self.event_id})" if self.event_id else "")
+        where = f"event #{self.seq} of chain {self.chain}" + (
+            f" (id {self.event_id})" if self.event_id else ""
+        )
         return {
             "altered": f"{where} was altered: its content no longer matches its hash",
             "inserted": f"{where} was inserted: it does not follow the chain",
             "deleted": f"an event before {where} was deleted: the chain is broken there",
-            "head_mismatch": f"events after #{self.seq} were deleted or the head was changed",
+            "head_mismatch": (
+                f"events after #{self.seq} of chain {self.chain} were deleted or its head changed"
+            ),
         }[self.problem]
 
 
@@ -119,13 +134,13 @@ class VerifyResult:
         return self.problem is None
 
 
-def _events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
+def _events(session: Session, chain: int, batch: int = 5000) -> Iterator[AuditEvent]:
     last_seq = 0
     while True:
         rows = (
             session.execute(
                 select(AuditEvent)
-                .where(AuditEvent.seq > last_seq)
+                .where(AuditEvent.chain == chain, AuditEvent.seq > last_seq)
                 .order_by(AuditEvent.seq)
                 .limit(batch)
                 .execution_options(populate_existing=True)
@@ -154,30 +169,48 @@ def _recomputed(event: AuditEvent) -> str:
 
 
 def verify(*, session: Session) -> VerifyResult:
-    """Recompute the chain from the start; report the first event that breaks it.
+    """Recompute every chain from its start; report the first event that breaks one.
 
     An event whose own hash is wrong was altered. An event that chains to the one two places
     back means the event between was inserted; a gap in the chain means events were deleted.
-    Events after the last one are caught by the head row.
+    Events after a chain's last one are caught by its head row.
     """
+    checked = 0
+    heads = {head.id: head for head in session.execute(select(AuditHead)).scalars()}
+    stray = session.execute(
+        select(AuditEvent.seq, AuditEvent.id, AuditEvent.chain)
+        .where(AuditEvent.chain.not_in(list(heads)))
+        .limit(1)
+    ).first()
+    if stray is not None:
+        return VerifyResult(0, ChainProblem(stray.seq, stray.id, "inserted", stray.chain))
+    for chain in sorted(heads):
+        count, problem = _verify_chain(session, chain, heads[chain])
+        checked += count
+        if problem is not None:
+            return VerifyResult(checked, problem)
+    return VerifyResult(checked, None)
+
+
+def _verify_chain(session: Session, chain: int, head: AuditHead) -> tuple[int, ChainProblem | None]:
+    head_seq, head_hash = head.seq, head.hash
     prev_hash, prev_prev_hash = GENESIS_HASH, None
     prev_seq, prev_id = 0, None
     checked = 0
-    for event in _events(session):
+    for event in _events(session, chain):
         chained = event.prev_hash == prev_hash
         if not chained and event.prev_hash == prev_prev_hash:
-            return VerifyResult(checked - 1, ChainProblem(prev_seq, prev_id, "inserted"))
+            return checked - 1, ChainProblem(prev_seq, prev_id, "inserted", chain)
         if _recomputed(event) != event.hash:
-            return VerifyResult(checked, ChainProblem(event.seq, event.id, "altered"))
+            return checked, ChainProblem(event.seq, event.id, "altered", chain)
         if not chained:
             kind = "deleted" if event.seq > prev_seq + 1 else "inserted"
-            return VerifyResult(checked, ChainProblem(event.seq, event.id, kind))
+            return checked, ChainProblem(event.seq, event.id, kind, chain)
         if event.seq != prev_seq + 1:
-            return VerifyResult(checked, ChainProblem(event.seq, event.id, "inserted"))
+            return checked, ChainProblem(event.seq, event.id, "inserted", chain)
         prev_prev_hash, prev_hash = prev_hash, event.hash
         prev_seq, prev_id = event.seq, event.id
         checked += 1
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
-    if head.seq != prev_seq or head.hash != prev_hash:
-        return VerifyResult(checked, ChainProblem(prev_seq, None, "head_mismatch"))
-    return VerifyResult(checked, None)
+    if head_seq != prev_seq or head_hash != prev_hash:
+        return checked, ChainProblem(prev_seq, None, "head_mismatch", chain)
+    return checked, None
