@@ -24,3 +24,19 @@ def test_sqlite_connections_use_wal_and_foreign_keys(sqlite_engine: Engine) -> N
     with sqlite_engine.connect() as conn:
         assert conn.execute(text("pragma journal_mode")).scalar_one() == "wal"
         assert conn.execute(text("pragma foreign_keys")).scalar_one() == 1
+
+
+def test_downgrading_the_chains_merges_them_into_one_valid_chain(fresh_engine: Engine) -> None:
+    from ykien.db.engine import make_session_factory, unit_of_work
+
+    with unit_of_work(make_session_factory(fresh_engine)) as session:
+        for entity in range(40):
+            audit.record(session=session, action="t", entity_type="x", entity_id=entity)
+    migrate.downgrade(fresh_engine, "0003")
+    with fresh_engine.connect() as conn:
+        seqs = conn.execute(text("select seq from audit_events order by seq")).scalars().all()
+        assert seqs == list(range(1, 41))
+    migrate.upgrade(fresh_engine)
+    with unit_of_work(make_session_factory(fresh_engine)) as session:
+        result = audit.verify(session=session)
+        assert result.ok and result.checked == 40
