@@ -19,7 +19,7 @@ from ykien.errors import Conflict, NotFound, UserError
 
 
 def _actions(session: Session) -> list[str]:
-    return list(session.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars())
+    return list(session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars())
 
 
 def test_the_token_is_stored_only_as_its_hash_and_lasts_14_days(session: Session) -> None:

@@ -233,7 +233,7 @@ def test_hide_and_restore_keep_the_opinion_and_audit_both(session: Session) -> N
     opinions.restore(session=session, opinion_id=opinion.id)
     assert opinion.status == "published" and opinion.hidden_reason is None
     actions = session.execute(
-        text("select action from audit_events where entity_type = 'opinion' order by seq")
+        text("select action from audit_events where entity_type = 'opinion' order by id")
     ).scalars()
     assert list(actions) == ["opinion.received", "opinion.hidden", "opinion.restored"]
     assert _count(session) == 1

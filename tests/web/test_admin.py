@@ -47,7 +47,7 @@ def _audit_ok(engine: Engine) -> None:
 
 def _actions(engine: Engine) -> list[str]:
     with Session(engine) as session:
-        return list(session.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars())
+        return list(session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars())
 
 
 def test_tree_is_indented_sorted_and_translated(
