@@ -190,15 +190,14 @@ def change_password(
         _check_password(request, db, principal.username, current)
         accounts.set_password(session=db, account_id=principal.account_id, password=new)
     except UserError as error:
-        context = {**_account_context(db, principal), "error": error.message(_lang(request))}
+        context = {
+            **_account_context(db, principal),
+            "error": error.message(request_language(request)),
+        }
         return render(request, "accounts/account.html", context, status_code=error.status_code)
     db.commit()
     context = {**_account_context(db, principal), "flashes": [_("Your password was changed.")]}
     return render(request, "accounts/account.html", context)
-
-
-def _lang(request: Request) -> str:
-    return request_language(request)
 
 
 @router.post("/account/tokens", include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -212,7 +211,10 @@ def create_token_page(
     try:
         issued = tokens.issue(session=db, account_id=principal.account_id, name=name)
     except UserError as error:
-        context = {**_account_context(db, principal), "error": error.message(_lang(request))}
+        context = {
+            **_account_context(db, principal),
+            "error": error.message(request_language(request)),
+        }
         return render(request, "accounts/account.html", context, status_code=error.status_code)
     db.commit()
     context = {
