@@ -32,13 +32,13 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks evals
+	$(BIN)/ruff format --check src tests benchmarks evals
 	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks evals
+	$(BIN)/ruff check --fix src tests benchmarks evals
 
 ## bench: the measured programs in benchmarks/ (each prints its figure and its baseline)
 bench: $(VENV)/.installed-test system-deps

@@ -1,5 +1,7 @@
 import unicodedata
 
+import pytest
+
 from ykien import text as vt
 
 
@@ -33,3 +35,24 @@ def test_person_names_sort_by_given_name_first() -> None:
     names = ["Trần Văn Bình", "Nguyễn Thị An", "Lê Ánh", "Đỗ Văn An"]
     ordered = sorted(names, key=vt.person_sort_key)
     assert ordered == ["Đỗ Văn An", "Nguyễn Thị An", "Lê Ánh", "Trần Văn Bình"]
+
+
+@pytest.mark.parametrize(
+    ("written", "classic"),
+    [
+        ("hoà", "hòa"),
+        ("Hoà bình", "Hòa bình"),
+        ("Uỷ ban", "Ủy ban"),
+        ("Thành uỷ viên", "Thành ủy viên"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("khoẻ", "khỏe"),
+        ("hòa", "hòa"),
+        ("quý", "quý"),  # after q the u belongs to the consonant
+        ("quả", "quả"),
+        ("hoàng", "hoàng"),  # closed syllables have one spelling
+        ("khuyến", "khuyến"),
+    ],
+)
+def test_classic_tones_gives_one_spelling(written: str, classic: str) -> None:
+    assert vt.classic_tones(written) == classic
+    assert vt.classic_tones(unicodedata.normalize("NFD", written)) == classic

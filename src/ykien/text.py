@@ -106,3 +106,30 @@ def person_sort_key(full_name: str) -> tuple[object, ...]:
     if not words:
         return ((), ())
     return (sort_key(words[-1]), sort_key(" ".join(words[:-1])))
+
+
+# An open syllable ending in oa, oe or uy (not after q, where u belongs to the consonant):
+# the two spellings differ only here ("hoà"/"hòa", "khoẻ"/"khỏe", "thuỷ"/"thủy").
+_OPEN_GLIDE = re.compile(r"^([^\W\d_]*?)([ou])([aey])$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _classic_syllable(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tone = next((ch for ch in decomposed if ch in _TONE_RANK), "")
+    if not tone:
+        return syllable
+    bare = unicodedata.normalize("NFC", decomposed.replace(tone, ""))
+    match = _OPEN_GLIDE.match(bare)
+    if not match or match.group(1).lower().endswith("q"):
+        return syllable
+    head, glide, vowel = match.groups()
+    return unicodedata.normalize("NFC", head + glide + tone + vowel)
+
+
+def classic_tones(text: str) -> str:
+    """Text with the tone of open oa/oe/uy on the first vowel ("hoà" -> "hòa", "uỷ" -> "ủy").
+
+    A real spelling (unlike tone_key), so words built from it can be shown to people.
+    """
+    return _WORD.sub(lambda m: _classic_syllable(m.group(0)), nfc(text))
