@@ -225,7 +225,7 @@ def parse_file(data: bytes, filename: str, *, max_bytes: int = 20_000_000) -> Pa
         raise _error("too_large", filename, limit=max_bytes)
     if not data:
         raise _error("empty", filename)
-    text = _docx_text(data, filename, max_bytes) if fmt == "docx" else _decode(data, filename)
+    text = docx_text(data, filename, max_bytes) if fmt == "docx" else decode_text(data, filename)
     return _parse(text, filename)
 
 
@@ -279,7 +279,7 @@ def _error(code: str, filename: str, *, limit: int = 0) -> DraftParseError:
 # Reading the bytes
 
 
-def _decode(data: bytes, filename: str) -> str:
+def decode_text(data: bytes, filename: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is refused, not guessed."""
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
@@ -303,7 +303,7 @@ def _looks_binary(text: str) -> bool:
     return len(_BINARY_CONTROLS.findall(text)) > len(text) / 100
 
 
-def _docx_text(data: bytes, filename: str, max_bytes: int) -> str:
+def docx_text(data: bytes, filename: str, max_bytes: int) -> str:
     """The DOCX's paragraphs and table cells in body order; Word headings become Markdown."""
     _check_zip(data, filename, max_bytes)
     try:

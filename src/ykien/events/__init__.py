@@ -1,0 +1,1 @@
+"""Events: ingestion of event reports, minutes and written submissions (pure parts)."""
