@@ -1,0 +1,378 @@
+"""Score event-report extraction against the hand-labelled gold set in evals/gold/events.
+
+Run: `python -m evals.events` (table per field) or `python -m evals.events --show 22413318.txt`
+(hits and misses for one article). Articles are read from ../shared/data/vn-news/data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ykien.text import name_key, nfc
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD_DIR = REPO / "evals" / "gold" / "events"
+NEWS_DIR = REPO / ".." / "shared" / "data" / "vn-news" / "data"
+
+FUZZY_THRESHOLD = 85.0
+SPAN_THRESHOLD = 70.0
+# token_set_ratio alone scores any subset 100, so a fragment or a whole paragraph would match;
+# a span may still carry its attribution ("Đại biểu X cho rằng") and a trailing clause.
+MIN_SPAN_LENGTH_RATIO = 1 / 3
+FIELDS = (
+    "people",
+    "titles",
+    "organisations",
+    "drafts",
+    "opinions",
+    "recommendations",
+    "resolutions",
+    "dates",
+)
+
+# A gold item lists one or more spellings of the same thing; a predicted item is plain.
+GoldItem = tuple[Any, ...]
+Similarity = Callable[[Any, Any], float]
+
+
+@dataclass(frozen=True)
+class Score:
+    """Counts for one field; duplicates (another hit on an already matched item) are not errors."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    dup: int = 0
+
+    def __add__(self, other: Score) -> Score:
+        return Score(
+            self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.dup + other.dup
+        )
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+@dataclass
+class Matching:
+    """The outcome of matching predicted items to gold items for one field of one article."""
+
+    hits: list[tuple[Any, GoldItem, float]] = field(default_factory=list)
+    duplicates: list[Any] = field(default_factory=list)
+    extras: list[Any] = field(default_factory=list)
+    misses: list[GoldItem] = field(default_factory=list)
+
+    @property
+    def score(self) -> Score:
+        return Score(len(self.hits), len(self.extras), len(self.misses), len(self.duplicates))
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    """The labels of one article; each list item is a tuple of accepted spellings."""
+
+    file: str
+    items: dict[str, list[GoldItem]]
+
+
+def fuzzy_similarity(predicted: str, gold: str) -> float:
+    """token_set_ratio on diacritic-folded keys (tolerant of spelling and word order)."""
+    left, right = name_key(predicted), name_key(gold)
+    if not left or not right:
+        return 0.0
+    return float(fuzz.token_set_ratio(left, right))
+
+
+def name_similarity(predicted: str, gold: str) -> float:
+    """100 when the two names have the same name_key, else 0."""
+    return 100.0 if name_key(predicted) and name_key(predicted) == name_key(gold) else 0.0
+
+
+def span_similarity(predicted: str, gold: str) -> float:
+    """token_set_ratio of two text spans, 0 when one is under a third of the other's length."""
+    left, right = name_key(predicted).split(), name_key(gold).split()
+    if not left or not right:
+        return 0.0
+    if min(len(left), len(right)) / max(len(left), len(right)) < MIN_SPAN_LENGTH_RATIO:
+        return 0.0
+    return float(fuzz.token_set_ratio(" ".join(left), " ".join(right)))
+
+
+def title_similarity(predicted: tuple[str, str], gold: tuple[str, str]) -> float:
+    """A (person, title) pair: the same person by name_key and a fuzzy-equal title."""
+    if name_similarity(predicted[0], gold[0]) == 0.0:
+        return 0.0
+    return fuzzy_similarity(predicted[1], gold[1])
+
+
+def date_similarity(predicted: tuple[Any, ...], gold: tuple[Any, ...]) -> float:
+    """Day and month equal, and the year too when the gold date has one."""
+    day, month, year = predicted[:3]
+    gold_day, gold_month, gold_year = gold[:3]
+    if (day, month) != (gold_day, gold_month):
+        return 0.0
+    return 100.0 if gold_year is None or year == gold_year else 0.0
+
+
+def match_items(
+    predicted: Sequence[Any],
+    gold: Sequence[GoldItem],
+    *,
+    similarity: Similarity,
+    threshold: float,
+) -> Matching:
+    """One-to-one greedy matching, best pairs first; a gold item matches via any spelling."""
+    candidates: list[tuple[float, float, int, int]] = []
+    for pred_index, item in enumerate(predicted):
+        for gold_index, spellings in enumerate(gold):
+            best = max(similarity(item, spelling) for spelling in spellings)
+            if best >= threshold:
+                closeness = max(fuzz.ratio(str(item), str(spelling)) for spelling in spellings)
+                candidates.append((best, closeness, pred_index, gold_index))
+    # Ties (every subset scores 100) go to the closest spelling: "Chính phủ" to "Chính phủ".
+    candidates.sort(key=lambda candidate: (-candidate[0], -candidate[1], *candidate[2:]))
+    matching = Matching()
+    used_pred: set[int] = set()
+    used_gold: set[int] = set()
+    for best, _, pred_index, gold_index in candidates:
+        if pred_index in used_pred or gold_index in used_gold:
+            continue
+        used_pred.add(pred_index)
+        used_gold.add(gold_index)
+        matching.hits.append((predicted[pred_index], gold[gold_index], best))
+    near = {candidate[2] for candidate in candidates}
+    for pred_index, item in enumerate(predicted):
+        if pred_index not in used_pred:
+            (matching.duplicates if pred_index in near else matching.extras).append(item)
+    matching.misses = [item for index, item in enumerate(gold) if index not in used_gold]
+    return matching
+
+
+def _spellings(value: Any) -> GoldItem:
+    return tuple(nfc(v) for v in value) if isinstance(value, list) else (nfc(value),)
+
+
+def gold_from_json(data: dict[str, Any]) -> GoldArticle:
+    """Turn one gold JSON document into per-field lists of accepted spellings."""
+    items: dict[str, list[GoldItem]] = {}
+    people = data.get("people", [])
+    items["people"] = [_spellings(person["name"]) for person in people]
+    items["titles"] = [
+        tuple((nfc(person["name"]), spelling) for spelling in _spellings(title))
+        for person in people
+        for title in person.get("titles", [])
+    ]
+    for name in ("organisations", "drafts", "opinions", "recommendations", "resolutions"):
+        items[name] = [_spellings(value) for value in data.get(name, [])]
+    items["dates"] = [
+        ((date["day"], date["month"], date.get("year")),) for date in data.get("dates", [])
+    ]
+    return GoldArticle(file=data["file"], items=items)
+
+
+def load_gold(folder: Path = GOLD_DIR) -> list[GoldArticle]:
+    """Every gold file in the folder, in file-name order."""
+    return [
+        gold_from_json(json.loads(path.read_text(encoding="utf-8")))
+        for path in sorted(folder.glob("*.json"))
+    ]
+
+
+def _text(mention: Any) -> str:
+    return str(getattr(mention, "text", mention))
+
+
+def proposal_items(proposal: Any) -> dict[str, list[Any]]:
+    """The predicted items of an EventProposal (ykien.events.extract), per field."""
+    people = list(getattr(proposal, "people", []))
+    items: dict[str, list[Any]] = {
+        "people": [_text(person.name) for person in people],
+        "titles": [
+            (_text(person.name), _text(title)) for person in people for title in person.titles
+        ],
+        "dates": [(d.day, d.month, d.year) for d in getattr(proposal, "dates", [])],
+    }
+    for name in ("organisations", "drafts", "opinions", "recommendations", "resolutions"):
+        items[name] = [_text(mention) for mention in getattr(proposal, name, [])]
+    return items
+
+
+SIMILARITY: dict[str, tuple[Similarity, float]] = {
+    "people": (name_similarity, 100.0),
+    "titles": (title_similarity, FUZZY_THRESHOLD),
+    "organisations": (fuzzy_similarity, FUZZY_THRESHOLD),
+    "drafts": (fuzzy_similarity, FUZZY_THRESHOLD),
+    "resolutions": (fuzzy_similarity, FUZZY_THRESHOLD),
+    "opinions": (span_similarity, SPAN_THRESHOLD),
+    "recommendations": (span_similarity, SPAN_THRESHOLD),
+    "dates": (date_similarity, 100.0),
+}
+
+
+def score_article(predicted: dict[str, list[Any]], gold: GoldArticle) -> dict[str, Matching]:
+    """Match every field of one article."""
+    result = {}
+    for name in FIELDS:
+        similarity, threshold = SIMILARITY[name]
+        result[name] = match_items(
+            predicted.get(name, []), gold.items[name], similarity=similarity, threshold=threshold
+        )
+    return result
+
+
+def total_scores(articles: Iterable[dict[str, Matching]]) -> dict[str, Score]:
+    """Per-field sums over articles, plus the micro total under "micro"."""
+    totals = {name: Score() for name in FIELDS}
+    for matchings in articles:
+        for name in FIELDS:
+            totals[name] = totals[name] + matchings[name].score
+    micro = Score()
+    for name in FIELDS:
+        micro = micro + totals[name]
+    totals["micro"] = micro
+    return totals
+
+
+# --- a keyword baseline, so the extractor's numbers have something to stand beside ---
+
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]?")
+_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b")
+_PERSON = re.compile(
+    r"(?:[Ôô]ng|[Bb]à|[Đđ]ồng chí|[Đđ]ại biểu|ĐB)\s+((?:[A-ZĐÂĂÊÔƠƯ][\w]*\s?){2,4})", re.UNICODE
+)
+_DRAFT = re.compile(r"(?:[Dd]ự thảo|[Dd]ự án) (?:Luật|Nghị quyết|Báo cáo|Đề án|Thông tư)[^,.;:()]*")
+_ORG = re.compile(r"(?:Bộ|Ủy ban|UBND|Hiệp hội|Hội|Tổng cục|Cục|Ban) (?:[A-ZĐ][\w&-]*\s?)+")
+_RESOLUTION = re.compile(r"(?:Nghị quyết|Quyết định|Chỉ thị) (?:số )?\d+[\w/-]*")
+
+
+def baseline_items(raw: str) -> dict[str, list[Any]]:
+    """Regular-expression guesses: what a quick script would extract without the extractor."""
+    text = nfc(raw)
+    sentences = [match.group(0).strip() for match in _SENTENCE.finditer(text)]
+    people = sorted({match.group(1).strip() for match in _PERSON.finditer(text)})
+    return {
+        "people": people,
+        "titles": [],
+        "organisations": sorted({m.group(0).strip() for m in _ORG.finditer(text)}),
+        "drafts": sorted({m.group(0).strip() for m in _DRAFT.finditer(text)}),
+        "resolutions": sorted({m.group(0).strip() for m in _RESOLUTION.finditer(text)}),
+        "opinions": [s for s in sentences if "cho rằng" in s or "ý kiến" in s],
+        "recommendations": [s for s in sentences if re.search(r"đề nghị|kiến nghị|đề xuất", s)],
+        "dates": sorted(
+            {
+                (int(m.group(1)), int(m.group(2)), m.group(3) and int(m.group(3)))
+                for m in _DATE.finditer(text)
+            },
+            key=str,
+        ),
+    }
+
+
+# --- the program ---
+
+
+def _load_extractor() -> Callable[[str], Any] | None:
+    try:
+        from ykien.events.extract import extract_event
+    except ImportError as error:
+        print(f"ykien.events.extract is not available ({error}); showing the baseline only.")
+        return None
+    return extract_event
+
+
+def _read_article(gold: GoldArticle) -> str | None:
+    path = NEWS_DIR / gold.file
+    return nfc(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _format_row(name: str, score: Score) -> str:
+    return (
+        f"{name:<16}{score.tp:>5}{score.fp:>5}{score.fn:>5}{score.dup:>5}"
+        f"{score.precision:>8.2f}{score.recall:>8.2f}{score.f1:>8.2f}"
+    )
+
+
+def print_table(title: str, totals: dict[str, Score]) -> None:
+    """One block of per-field precision, recall and F1."""
+    print(f"\n{title}")
+    print(f"{'field':<16}{'tp':>5}{'fp':>5}{'fn':>5}{'dup':>5}{'P':>8}{'R':>8}{'F1':>8}")
+    for name in (*FIELDS, "micro"):
+        print(_format_row(name, totals[name]))
+
+
+def print_details(file: str, matchings: dict[str, Matching]) -> None:
+    """Hits, misses and extras of every field for one article."""
+    print(f"\n== {file}")
+    for name in FIELDS:
+        matching = matchings[name]
+        print(f"-- {name}: {_format_row('', matching.score).strip()}")
+        for item, gold, best in matching.hits:
+            print(f"   HIT  {item!r}  ~  {gold[0]!r} ({best:.0f})")
+        for gold in matching.misses:
+            print(f"   MISS {gold[0]!r}")
+        for item in matching.extras:
+            print(f"   FP   {item!r}")
+        for item in matching.duplicates:
+            print(f"   DUP  {item!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--show", help="print hits and misses for one article (file name)")
+    parser.add_argument("--baseline", action="store_true", help="with --show: the baseline's")
+    args = parser.parse_args(argv)
+    if not NEWS_DIR.exists():
+        print(f"{NEWS_DIR} is not available (third-party data lives beside the repo): skipping.")
+        return 0
+    golds = load_gold()
+    if args.show:
+        wanted = args.show if args.show.endswith(".txt") else f"{Path(args.show).stem}.txt"
+        golds = [gold for gold in golds if gold.file == wanted]
+        if not golds:
+            print(f"no gold labels for {wanted}")
+            return 0
+    extract = _load_extractor()
+    runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "extractor": []}
+    articles = 0
+    for gold in golds:
+        raw = _read_article(gold)
+        if raw is None:
+            print(f"{gold.file}: article missing, skipped")
+            continue
+        articles += 1
+        runs["baseline"].append(score_article(baseline_items(raw), gold))
+        if extract is not None:
+            runs["extractor"].append(score_article(proposal_items(extract(raw)), gold))
+    if args.show and articles:
+        which = "baseline" if args.baseline or extract is None else "extractor"
+        print_details(f"{golds[0].file} ({which})", runs[which][0])
+        return 0
+    print(f"{articles} gold articles from {GOLD_DIR.relative_to(REPO)}")
+    print("dup: further mentions of an already matched item (not counted as errors)")
+    print_table("keyword baseline (evals.events.baseline_items)", total_scores(runs["baseline"]))
+    if extract is not None:
+        print_table("ykien.events.extract.extract_event", total_scores(runs["extractor"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
