@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 DATA ?= data
 
-.PHONY: demo test lint format bench serve clean system-deps
+.PHONY: demo test lint format bench serve clean system-deps models
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ykien needs Python 3.11+"'
@@ -20,9 +20,19 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## demo: install, build the demo consultation on SQLite in $(DATA)/, and run it
-demo: $(VENV)/.installed-run
+## demo: install, build and analyse the demo consultation on SQLite in $(DATA)/, and run it
+demo: $(VENV)/.installed-run models
 	$(BIN)/ykien --data-dir $(DATA) demo --fresh
+
+## models: train the moderation classifier when the ViHSD data is beside the project (it is
+## research-only data, so no model trained on it ships in the repository; without it the
+## built-in word list flags offensive words)
+VIHSD ?= ../shared/data/vihsd
+models: $(VENV)/.installed-run
+	@if [ -f $(VIHSD)/train.csv ] && [ ! -f $(DATA)/models/moderation.npz ]; then \
+	  echo "training the moderation model on $(VIHSD) (a few minutes, once)"; \
+	  $(BIN)/python -m ykien.analysis.moderation train --data $(VIHSD) --out $(DATA)/models/moderation.npz; \
+	fi
 
 ## test: install with test extras, lint, then run the whole suite (SQLite and PostgreSQL)
 test: $(VENV)/.installed-test system-deps lint

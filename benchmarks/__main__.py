@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_import, bench_web
+from benchmarks import (
+    bench_dedupe,
+    bench_import,
+    bench_report_docx,
+    bench_rollup,
+    bench_themes,
+    bench_web,
+)
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
     bench_import.main(["--rows", "100000"] if quick else [])
     bench_web.main(["--opinions", "20000", "--seconds", "5"] if quick else [])
+    bench_dedupe.main(["--quick"] if quick else [])
+    bench_themes.main(["--quick"] if quick else [])
+    bench_report_docx.main(["--quick"] if quick else [])
+    bench_rollup.main(["--quick"] if quick else [])
 
 
 if __name__ == "__main__":

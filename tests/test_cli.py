@@ -80,7 +80,8 @@ def test_demo_builds_a_realistic_consultation(run, tmp_path: Path) -> None:  # t
     for username in ("quantri", "chutich", "thuky.khoi", "tieuban", "dangvien"):
         assert username in output
     assert "chuỗi băm nguyên vẹn" in output
-    again = run("demo", "--no-serve")  # a second run keeps the data
+    assert output.count("Đợt phân tích #") == 2  # both consultations analysed
+    again = run("demo", "--no-serve", "--no-analyse")  # a second run keeps the data
     assert again.exit_code == 0 and "giữ nguyên" in again.output
     with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
         opinions = db.execute("select count(*) from opinions").fetchone()[0]
@@ -91,6 +92,8 @@ def test_demo_builds_a_realistic_consultation(run, tmp_path: Path) -> None:  # t
         ).fetchone()[0]
         subcommittees = db.execute("select count(*) from subcommittee_sections").fetchone()[0]
         sections = db.execute("select count(*) from sections").fetchone()[0]
+        themes = db.execute("select count(*) from themes").fetchone()[0]
+    assert themes >= 4
     assert opinions >= 500
     assert channels == {"online", "event", "written", "import"}
     assert len(kinds) == 8

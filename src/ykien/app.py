@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -14,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from ykien.config import Settings
 from ykien.db.engine import engine_from_settings, make_session_factory
 from ykien.errors import UserError
+from ykien.queue import EmbeddedWorker, make_queue
 from ykien.web.deps import LoginRequired, current_principal
 from ykien.web.i18n import translator
 from ykien.web.security import BodySizeLimit
@@ -39,15 +42,31 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
 def create_app(settings: Settings) -> FastAPI:
     """Build the app: database, templates, middleware, routes, error handlers."""
     from ykien.accounts.views import router as accounts_router
+    from ykien.analysis.views import router as analysis_router
     from ykien.consultations.secretariat_views import router as secretariat_router
     from ykien.consultations.views import router as consultations_router
+    from ykien.decisions.views import router as decisions_router
     from ykien.drafts.views import router as reader_router
+    from ykien.events.views import router as events_router
     from ykien.opinions.import_views import router as import_router
     from ykien.opinions.views import router as opinions_router
     from ykien.orgs.views import router as orgs_router
 
     engine = engine_from_settings(settings)
+    queue = make_queue(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.embedded_worker and settings.resolved_queue_url.startswith("sqlite"):
+            worker = EmbeddedWorker(queue)
+            worker.start()
+        yield
+        if worker is not None:
+            worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ykien",
         version="1",
         docs_url="/api/docs",
@@ -58,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.queue = queue
     app.state.templates = make_templates(settings)
     app.add_middleware(
         SessionMiddleware,
@@ -77,6 +97,9 @@ def create_app(settings: Settings) -> FastAPI:
         secretariat_router,
         import_router,
         orgs_router,
+        analysis_router,
+        events_router,
+        decisions_router,
     ):
         app.include_router(router)
 

@@ -20,6 +20,7 @@ from ykien.config import Settings
 from ykien.db import migrate
 from ykien.db.engine import engine_from_settings, make_session_factory, unit_of_work
 from ykien.errors import UserError
+from ykien.events.cli import event, submission
 
 console = Console()
 err_console = Console(stderr=True)
@@ -330,17 +331,7 @@ def opinions_import(
     from ykien.opinions.importer import import_opinions
 
     mapping = _parse_mapping(pairs)
-    with (
-        Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar,
-        ctx.transaction() as session,
-    ):
+    with _progress_bar() as bar, ctx.transaction() as session:
         task = bar.add_task("Đang nhập ý kiến", total=None)
         result = import_opinions(
             session=session,
@@ -364,6 +355,110 @@ def opinions_import(
         if len(result.errors) > 10:
             console.print(f"  … và {len(result.errors) - 10} dòng lỗi khác.")
         console.print(f"Báo cáo lỗi đầy đủ: {result.report_path}")
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+ANALYSIS_STAGES = {
+    "texts": "Chuẩn hoá, phân loại, gắn cờ",
+    "campaigns": "Tìm ý kiến trùng lặp",
+    "sections": "Đề xuất điều khoản",
+    "themes": "Gom chủ đề",
+}
+
+
+@main.command()
+@click.argument("consultation_id", type=int)
+@click.option("--engine", "engine_name", type=click.Choice(["local", "dask"]), default="local")
+@click.option("--scheduler", help="Dask scheduler address (default: a local cluster).")
+@click.option("--min-themes", type=int, default=2, show_default=True)
+@click.option("--max-themes", type=int, default=12, show_default=True)
+@click.option(
+    "--queue", "use_queue", is_flag=True, help="Put the job on the task queue and return."
+)
+@pass_context
+@handles_user_errors
+def analyse(
+    ctx: Context,
+    consultation_id: int,
+    engine_name: str,
+    scheduler: str | None,
+    min_themes: int,
+    max_themes: int,
+    use_queue: bool,
+) -> None:
+    """Analyse CONSULTATION_ID: campaigns, themes, sections, kinds and moderation flags."""
+    from ykien.analysis import jobs
+    from ykien.analysis import service as analysis
+    from ykien.consultations import service as consultations
+
+    with ctx.transaction() as session:
+        consultations.get(session=session, consultation_id=consultation_id)
+        run = analysis.request_run(
+            session=session,
+            consultation_id=consultation_id,
+            requested_by=None,
+            engine=engine_name,
+            min_themes=min_themes,
+            max_themes=max_themes,
+            scheduler=scheduler,
+        )
+        run_id = run.id
+    if use_queue:
+        from ykien.queue import make_queue
+
+        jobs.enqueue(make_queue(ctx.settings), run_id)
+        console.print(f"Đợt phân tích #{run_id} đã được đưa vào hàng đợi (ykien worker).")
+        return
+    _run_with_progress(ctx, run_id)
+
+
+def _run_with_progress(ctx: Context, run_id: int) -> None:
+    """Execute an analysis run here, with a progress bar per stage, and print what it found."""
+    from ykien.analysis import jobs
+
+    with _progress_bar() as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(ANALYSIS_STAGES.get(stage, stage), total=None)
+            bar.update(tasks[stage], completed=done, total=max(total, done, 1))
+
+        finished = jobs.execute_run(
+            engine=ctx.session_factory.kw["bind"],
+            run_id=run_id,
+            settings=ctx.settings,
+            progress=progress,
+        )
+    stats = finished.stats
+    console.print(
+        f"Đợt phân tích #{run_id}: {stats['opinions']} ý kiến "
+        f"({stats['unique']} sau khi gộp trùng), "
+        f"{stats['campaigns']} nhóm trùng lặp mới, {stats['themes']} chủ đề, "
+        f"{stats['sections_proposed']} ý kiến được đề xuất điều khoản."
+    )
+
+
+@main.command()
+@click.option("--workers", type=int, default=1, show_default=True)
+@pass_context
+def worker(ctx: Context, workers: int) -> None:
+    """Run queued jobs (analysis) until stopped; use with a Redis queue in production."""
+    from ykien.queue import make_queue
+
+    queue = make_queue(ctx.settings)
+    console.print(f"ykien worker: {ctx.settings.resolved_queue_url} ({workers} worker(s))")
+    queue.create_consumer(workers=workers, worker_type="thread").run()
 
 
 @main.group()
@@ -411,10 +506,25 @@ def serve(ctx: Context, host: str, port: int) -> None:
 @click.option("--fresh", is_flag=True, help="Delete the demo database first.")
 @click.option("--seed", type=int, default=2025, show_default=True)
 @click.option("--serve/--no-serve", "serve_after", default=True, show_default=True)
+@click.option(
+    "--analyse/--no-analyse",
+    "analyse_after",
+    default=True,
+    show_default=True,
+    help="Analyse the demo consultations (campaigns, themes, sections, flags).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @pass_context
-def demo(ctx: Context, fresh: bool, seed: int, serve_after: bool, host: str, port: int) -> None:
+def demo(
+    ctx: Context,
+    fresh: bool,
+    seed: int,
+    serve_after: bool,
+    analyse_after: bool,
+    host: str,
+    port: int,
+) -> None:
     """Build the demo consultation (SQLite in the data folder), print it, then serve it."""
     from ykien.demo.build import build_demo, print_summary
 
@@ -427,8 +537,21 @@ def demo(ctx: Context, fresh: bool, seed: int, serve_after: bool, host: str, por
     migrate.upgrade(engine)
     summary = build_demo(ctx.session_factory, seed=seed, console=err_console)
     print_summary(summary, console)
+    if analyse_after:
+        from ykien.analysis import service as analysis
+
+        for consultation_id, *_rest in summary.consultations:
+            with ctx.transaction() as session:
+                run_id = analysis.request_run(
+                    session=session, consultation_id=consultation_id, requested_by=None
+                ).id
+            _run_with_progress(ctx, run_id)
     if serve_after:
         _serve(ctx.settings, host, port)
+
+
+main.add_command(event)
+main.add_command(submission)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,17 @@ class Settings(BaseSettings):
     max_opinion_chars: int = Field(default=10_000, ge=100, le=1_000_000)
     max_upload_bytes: int = Field(default=20_000_000, ge=1_000, le=2_000_000_000)
     import_max_rows: int = Field(default=5_000_000, ge=1)
+    # task queue: "" = an SQLite file in the data folder (embedded), "redis://host:port/db" in
+    # production, "memory://" runs each job at once in the caller (tests)
+    queue_url: str = ""
+    # run a worker thread inside `ykien serve` (embedded mode); production runs `ykien worker`
+    embedded_worker: bool = True
+    # folder of trained model files (e.g. moderation.npz); defaults to <data_dir>/models
+    models_dir: Path | None = None
+    # e-mail notices over SMTP (YKIEN_SMTP_HOST/PORT/FROM); no host = in-app notices only
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65_535)
+    smtp_from: str = "ykien@localhost"
 
     @field_validator("timezone")
     @classmethod
@@ -53,6 +64,26 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ykien.sqlite3').resolve()}"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        """The queue URL, defaulting to an SQLite file in the data folder."""
+        if self.queue_url:
+            return self.queue_url
+        return f"sqlite:///{(self.data_dir / 'queue.sqlite3').resolve()}"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
+
+    @field_validator("queue_url")
+    @classmethod
+    def _known_queue(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite:///", "redis://", "rediss://", "memory://")):
+            raise ValueError(
+                "queue_url must start with sqlite:///, redis://, rediss:// or memory://"
+            )
+        return value
 
     @property
     def tz(self) -> ZoneInfo:

@@ -43,6 +43,7 @@ def app_settings(fresh_engine: Engine, tmp_path: Path) -> Settings:
         environment="test",
         data_dir=tmp_path,
         database_url=fresh_engine.url.render_as_string(hide_password=False),
+        queue_url="memory://",  # jobs run at once, inside the request that queues them
     )
 
 

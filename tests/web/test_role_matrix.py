@@ -11,12 +11,23 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from tests.analysis.conftest import (
+    CAMPAIGN_VARIANTS,
+    MEETING_TOPIC,
+    ONLINE_TOPIC,
+    add_opinions,
+)
 from tests.factories import World
 from tests.web.browser.support import _walk_routes
 from tests.web.conftest import PASSWORD, csrf_of
 from ykien.accounts import service as accounts
+from ykien.analysis import jobs
+from ykien.analysis import service as analysis
+from ykien.analysis.models import DuplicateGroup, Theme
+from ykien.config import Settings
 from ykien.db.engine import make_session_factory, unit_of_work
 from ykien.opinions import service as opinions
 from ykien.opinions.importer import import_opinions
@@ -26,6 +37,8 @@ EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 STAFF = {"other_unit_secretary", "secretary", "subcommittee", "admin"}
 BLOC_MANAGERS = {"secretary", "admin"}
+# staff whose roles cover the organiser (the bloc): not a secretary of one unit only
+ANALYSTS = {"secretary", "subcommittee", "admin"}
 ANY = "any"  # answers without 401/403 checks (redirects, per-session or unknown-token pages)
 
 ACCESS: dict[str, set[str] | str] = {
@@ -61,7 +74,53 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/organisations": STAFF,
     "/api/v1/organisations/{organisation_id}/members": {"admin"},
     "/invite/{token}": ANY,
+    "/c/{consultation_id}/analysis": ANALYSTS,
+    "/c/{consultation_id}/analysis/progress": ANALYSTS,
+    "/c/{consultation_id}/analysis/campaigns": ANALYSTS,
+    "/c/{consultation_id}/analysis/themes": ANALYSTS,
+    "/c/{consultation_id}/analysis/proposals": ANALYSTS,
+    "/analysis/campaigns/{group_id}": ANALYSTS,
+    "/analysis/themes/{theme_id}": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/analysis": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/analysis/campaigns": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/analysis/themes": ANALYSTS,
+    "/api/v1/analysis/runs/{run_id}": ANALYSTS,
     "/api/v1/invitations/{token}": ANY,
+    "/c/{consultation_id}/events": ANALYSTS,
+    "/c/{consultation_id}/events/new": BLOC_MANAGERS,
+    "/c/{consultation_id}/events/ingest": BLOC_MANAGERS,
+    "/c/{consultation_id}/submissions/new": BLOC_MANAGERS,
+    "/c/{consultation_id}/lookup/people": ANALYSTS,
+    "/c/{consultation_id}/lookup/sections": ANALYSTS,
+    "/events/{event_id}": ANALYSTS,
+    "/events/{event_id}/edit": BLOC_MANAGERS,
+    "/events/{event_id}/entry": BLOC_MANAGERS,
+    "/event-reports/{report_id}": BLOC_MANAGERS,
+    "/submissions/{submission_id}": BLOC_MANAGERS,
+    "/recommendations": STAFF,
+    "/recommendations/{recommendation_id}": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/events": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/lookup/people": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/lookup/sections": ANALYSTS,
+    "/api/v1/events/{event_id}": ANALYSTS,
+    "/api/v1/event-reports/{report_id}": BLOC_MANAGERS,
+    "/api/v1/submissions/{submission_id}": BLOC_MANAGERS,
+    "/api/v1/recommendations": STAFF,
+    "/c/{consultation_id}/subcommittees": ANALYSTS,
+    "/subcommittees/{subcommittee_id}": ANALYSTS,
+    "/subcommittees/{subcommittee_id}/decide": {"subcommittee"},
+    "/decisions/{decision_id}": ANALYSTS,
+    "/c/{consultation_id}/decisions": ANALYSTS,
+    "/c/{consultation_id}/responses": EVERYONE,
+    "/me/opinions/trace": SIGNED_IN,
+    "/me/notifications": SIGNED_IN,
+    "/api/v1/consultations/{consultation_id}/subcommittees": ANALYSTS,
+    "/api/v1/subcommittees/{subcommittee_id}/queue": ANALYSTS,
+    "/api/v1/decisions/{decision_id}": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/decisions": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/responses": EVERYONE,
+    "/api/v1/me/opinions/trace": SIGNED_IN,
+    "/api/v1/me/notifications": SIGNED_IN,
 }
 
 
@@ -103,7 +162,105 @@ def _accounts(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
         from ykien.drafts.models import DraftVersion
 
         draft_id = session.get(DraftVersion, version_id).draft_id  # type: ignore[union-attr]
-    return {"batch_id": batch, "version_id": version_id, "draft_id": draft_id}
+    return {
+        "batch_id": batch,
+        "version_id": version_id,
+        "draft_id": draft_id,
+        **_analysed(engine, world, tmp_path),
+        **_events(engine, world),
+        **_decided(engine, world),
+    }
+
+
+def _analysed(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
+    """One analysis run over a campaign and two topics: the ids of the run, a campaign, a theme."""
+    add_opinions(engine, world, CAMPAIGN_VARIANTS + ONLINE_TOPIC + MEETING_TOPIC, now=None)
+    with unit_of_work(make_session_factory(engine)) as session:
+        run_id = analysis.request_run(
+            session=session, consultation_id=world.consultation.id, requested_by=None
+        ).id
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        database_url=engine.url.render_as_string(hide_password=False),
+    )
+    jobs.execute_run(engine=engine, run_id=run_id, settings=settings)
+    with Session(engine) as session:
+        group_id = session.scalars(select(DuplicateGroup.id)).first()
+        theme_id = session.scalars(select(Theme.id)).first()
+    assert group_id is not None and theme_id is not None
+    return {"run_id": run_id, "group_id": group_id, "theme_id": theme_id}
+
+
+def _events(engine: Engine, world: World) -> dict[str, int]:
+    """An event, a report under review, a comment letter and a recommendation: their ids."""
+    from ykien.events import service as events
+
+    with unit_of_work(make_session_factory(engine)) as session:
+        event = events.create_event(
+            session=session,
+            consultation_id=world.consultation.id,
+            title="Tọa đàm",
+            kind="seminar",
+            starts_at=world.consultation.opens_at,
+            organiser_ids=[world.bloc.id],
+        )
+        report = events.ingest_report(
+            session=session,
+            consultation_id=world.consultation.id,
+            text="Hội nghị góp ý dự thảo\nCác đại biểu kiến nghị sớm ban hành hướng dẫn.",
+        )
+        submission = events.preview_submission(
+            session=session,
+            consultation_id=world.consultation.id,
+            organisation_id=world.unit_b.id,
+            data="Có ý kiến như sau:\n1. Tại Điều 1, đề nghị làm rõ.\n".encode(),
+            filename="cv.txt",
+        )
+        recommendation = events.create_recommendation(
+            session=session,
+            consultation_id=world.consultation.id,
+            text="Sớm ban hành hướng dẫn",
+            event_id=event.id,
+            addressee_organisation_id=world.bloc.id,
+        )
+        return {
+            "event_id": event.id,
+            "report_id": report.id,
+            "submission_id": submission.id,
+            "recommendation_id": recommendation.id,
+        }
+
+
+def _decided(engine: Engine, world: World) -> dict[str, int]:
+    """A subcommittee of the bloc for Điều 1 and a draft decision on an opinion there."""
+    from ykien.consultations import service as consultations
+    from ykien.decisions import service as decisions
+
+    with unit_of_work(make_session_factory(engine)) as session:
+        sub = consultations.add_subcommittee(
+            session=session,
+            consultation_id=world.consultation.id,
+            organisation_id=world.bloc.id,
+            name="Tiểu ban Văn kiện",
+            section_ids=[world.section("Điều 1").id],
+        )
+        opinion = opinions.submit(
+            session=session,
+            consultation_id=world.consultation.id,
+            text="Ý kiến về Điều 1",
+            section_id=world.section("Điều 1").id,
+            author_person_id=world.member_a,
+        ).opinion
+        decision = decisions.draft(
+            session=session,
+            subcommittee_id=sub.id,
+            target_type="opinion",
+            target_id=opinion.id,
+            outcome="noted",
+            explanation="Ghi nhận.",
+        )
+        return {"subcommittee_id": sub.id, "decision_id": decision.id}
 
 
 def _url(path: str, world: World, ids: dict[str, int]) -> str:

@@ -1,1 +1,1 @@
-"""Analysis engine: machine proposals (campaigns, themes, sections, kinds, flags) that people confirm."""
+"""Analysis engine: machine proposals (campaigns, themes, sections, kinds, flags) people confirm."""

@@ -7,6 +7,7 @@ text shown to people keeps the author's spelling.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -18,11 +19,15 @@ Language = Literal["vi", "en"]
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>")
 _VI_LETTERS = frozenset("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
 
 
 def normalise(text: str) -> str:
-    """NFC, control characters removed, whitespace collapsed: the text every step starts from."""
+    """NFC, HTML entities and tags undone (pasted web text), control characters removed,
+    whitespace collapsed: the text every step starts from."""
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG.sub(" ", text))
     return _SPACES.sub(" ", clean(text)).strip()
 
 
@@ -123,6 +128,8 @@ ai gì nào đâu sao bao_giờ bao_nhiêu tôi chúng_tôi ta chúng_ta mình h
 việc sự cái con người_ta thì_là rằng là_một cùng nhau đều chỉ ngay luôn nữa thôi à ạ ơi nhé
 nhằm đối_với trong_đó theo_đó bên cạnh tuy tuy_nhiên song mặc_dù ngoài_ra hơn_nữa đồng_thời
 vì_vậy do_đó cho_nên nên_là thật sẽ_là đã_được đang_được được_biết có_thể cần phải nên
+đi làm nói thấy biết muốn lên xuống rồi nhé vậy thì_sao khá hơi chứ mới vừa hãy đừng chớ
+bị_cho rất_là thật_sự hiện_nay hiện thường luôn_luôn nhiều_khi đôi_khi nào_đó
 """
 _EN_STOPWORDS_TEXT = """
 a about above after again against all also am an and any are as at be because been before

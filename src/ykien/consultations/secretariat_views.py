@@ -127,6 +127,7 @@ class ManagedOut(BaseModel):
     opinions_url: str
     moderation_url: str
     import_url: str | None
+    analysis_url: str
 
 
 def _managed(db: Session, principal: Principal) -> list[ManagedOut]:
@@ -151,6 +152,7 @@ def _managed(db: Session, principal: Principal) -> list[ManagedOut]:
                 opinions_url=f"/c/{c.id}/opinions",
                 moderation_url=f"/c/{c.id}/moderation",
                 import_url=f"/c/{c.id}/import" if manage else None,
+                analysis_url=f"/c/{c.id}/analysis",
             )
         )
     return out

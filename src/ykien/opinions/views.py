@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from ykien.opinions import service as opinions
 from ykien.opinions.models import Channel, OpinionKind, OpinionStatus
 from ykien.opinions.search import OpinionFilters, OpinionPage, OpinionRow
 from ykien.web.deps import (
+    MAX_ID,
+    PathId,
     Principal,
     current_principal,
     forbid,
@@ -32,9 +34,8 @@ from ykien.web.templating import render, request_language
 router = APIRouter()
 
 MAX_FILTER = 40
-MAX_ID = 2_147_483_647  # the databases' INTEGER: larger ids are a 422, not a database error
-ConsultationId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OpinionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ConsultationId = PathId
+OpinionId = PathId
 MAX_REASON_FORM = 2_000  # the service's limit (1,000) answers with a clear message below this
 
 

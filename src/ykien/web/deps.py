@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,8 @@ from ykien.errors import Forbidden, UserError
 from ykien.orgs.models import Organisation
 
 SESSION_USER = "account_id"
+MAX_ID = 2_147_483_647  # the databases' INTEGER: a larger id is a 422, not a database error
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_settings(request: Request) -> Settings:

@@ -37,6 +37,22 @@ STATUS_LABELS = {
     "merged": "Merged",
 }
 
+RUN_STATUS_LABELS = {
+    "queued": "Queued",
+    "running": "Running",
+    "done": "Done",
+    "failed": "Failed",
+}
+STAGE_LABELS = {
+    "texts": "Reading, classifying and flagging opinions",
+    "campaigns": "Finding duplicates and campaigns",
+    "sections": "Proposing sections",
+    "themes": "Grouping into themes",
+}
+PROPOSAL_STATUS_LABELS = {"proposed": "Proposed", "confirmed": "Confirmed", "rejected": "Undone"}
+METHOD_LABELS = {"reference": "Named in the text", "retrieval": "Similar wording"}
+FLAG_LABELS = {"offensive": "Offensive", "hate": "Hateful"}
+
 
 def make_templates(settings: Settings) -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
@@ -46,6 +62,11 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["CHANNEL_LABELS"] = CHANNEL_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["RUN_STATUS_LABELS"] = RUN_STATUS_LABELS
+    env.globals["STAGE_LABELS"] = STAGE_LABELS
+    env.globals["PROPOSAL_STATUS_LABELS"] = PROPOSAL_STATUS_LABELS
+    env.globals["METHOD_LABELS"] = METHOD_LABELS
+    env.globals["FLAG_LABELS"] = FLAG_LABELS
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     return templates
 

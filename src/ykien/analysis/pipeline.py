@@ -1,0 +1,678 @@
+"""The batch analysis of one consultation, stage by stage, on this machine or on a Dask cluster.
+
+Stages: per-opinion keys, signatures, kind proposals and flags (only for opinions not yet
+analysed: re-runs are incremental); campaigns from the stored signatures; section proposals for
+opinions without a section (only new ones); themes over the de-duplicated texts (recomputed,
+keeping every theme a person edited). The per-opinion stage and the campaign stage read their
+input by id range, so on Dask each worker loads its own partition from the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from ykien.analysis import dedupe, kinds, routing, themes
+from ykien.analysis.models import (
+    AnalysisRun,
+    DuplicateGroup,
+    DuplicateMember,
+    OpinionAnalysis,
+    ProposalStatus,
+    SectionSuggestion,
+    Theme,
+    ThemeMember,
+    ThemeStatus,
+)
+from ykien.analysis.moderation import ModerationModel, default_model
+from ykien.consultations.models import Consultation
+from ykien.db.base import utcnow
+from ykien.db.engine import make_engine
+from ykien.drafts.models import Section
+from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
+
+Progress = Callable[[str, int, int], None]
+Row = tuple[int, str]
+PARTITION_SIZE = 20_000
+INSERT_BATCH = 2_000
+# an opinion in two proposed themes would count twice; this overlap makes a theme "the same"
+THEME_MATCH_JACCARD = 0.3
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Opinions of a consultation with lo <= id < hi (picklable: sent to Dask workers)."""
+
+    database_url: str
+    consultation_id: int
+    lo: int
+    hi: int
+
+
+@lru_cache(maxsize=4)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def _visible(query: Any, consultation_id: int) -> Any:
+    return query.where(
+        Opinion.consultation_id == consultation_id, Opinion.status != OpinionStatus.HIDDEN
+    )
+
+
+def load_texts(part: Partition, *, only_new: bool = False) -> list[Row]:
+    """(id, text) of the partition's visible opinions; only those never analysed if only_new."""
+    query = _visible(select(Opinion.id, Opinion.text), part.consultation_id).where(
+        Opinion.id >= part.lo, Opinion.id < part.hi
+    )
+    if only_new:
+        analysed = select(OpinionAnalysis.opinion_id).where(
+            OpinionAnalysis.opinion_id >= part.lo, OpinionAnalysis.opinion_id < part.hi
+        )
+        query = query.where(Opinion.id.not_in(analysed))
+    with _engine_for(part.database_url).connect() as conn:
+        return [(row.id, row.text) for row in conn.execute(query.order_by(Opinion.id))]
+
+
+class Executor(Protocol):
+    """Runs fn on each partition, in parallel where it can; yields results as they finish."""
+
+    def map(self, fn: Callable[[Partition], Any], parts: Sequence[Partition]) -> Iterator[Any]: ...
+
+
+class LocalExecutor:
+    def map(self, fn: Callable[[Partition], Any], parts: Sequence[Partition]) -> Iterator[Any]:
+        for part in parts:
+            yield fn(part)
+
+
+class DaskExecutor:
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def map(self, fn: Callable[[Partition], Any], parts: Sequence[Partition]) -> Iterator[Any]:
+        from distributed import as_completed
+
+        futures = self.client.map(fn, parts, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+
+
+@dataclass(frozen=True)
+class TextModels:
+    """What the per-opinion stage needs besides the text; built once per run."""
+
+    kind_classifier: kinds.KindClassifier | None
+    moderation: ModerationModel
+    num_perm: int
+
+
+def analyse_partition(part: Partition, *, models: TextModels, run_id: int) -> int:
+    """Keys, signatures, kinds and flags of the partition's new opinions, written; return count."""
+    rows = load_texts(part, only_new=True)
+    if not rows:
+        return 0
+    ids = [opinion_id for opinion_id, _ in rows]
+    texts = [text for _, text in rows]
+    sigs = dedupe.signatures(texts, num_perm=models.num_perm)
+    flags = models.moderation.predict(texts)
+    proposals = _kind_proposals(texts, models.kind_classifier)
+    records = []
+    for i, opinion_id in enumerate(ids):
+        kind = proposals[i]
+        flag = flags[i]
+        records.append(
+            {
+                "opinion_id": opinion_id,
+                "consultation_id": part.consultation_id,
+                "run_id": run_id,
+                "exact_key": dedupe.exact_key(texts[i]),
+                "signature": sigs[i].tobytes(),
+                "proposed_kind": kind.kind if kind else None,
+                "kind_confidence": kind.confidence if kind else None,
+                "kind_cue": (kind.cue or "")[:200] if kind else None,
+                "flag": flag.label if flag else None,
+                "flag_score": flag.score if flag else None,
+                "flag_terms": ", ".join(flag.terms)[:300] if flag else None,
+            }
+        )
+    with _engine_for(part.database_url).begin() as conn:
+        for start in range(0, len(records), INSERT_BATCH):
+            conn.execute(insert(OpinionAnalysis), records[start : start + INSERT_BATCH])
+    return len(records)
+
+
+def _kind_proposals(
+    texts: Sequence[str], classifier: kinds.KindClassifier | None
+) -> list[kinds.KindProposal | None]:
+    """Cue phrases combined with the consultation's classifier; unconfident ones left out."""
+    learned = classifier.predict(texts) if classifier else [None] * len(texts)
+    found: list[kinds.KindProposal | None] = []
+    for text, guess in zip(texts, learned, strict=True):
+        proposal = kinds.combine_kind(kinds.cue_kind(text), guess)
+        confident = proposal is not None and proposal.confidence >= kinds.MIN_CONFIDENCE
+        found.append(proposal if confident else None)
+    return found
+
+
+def partitions(session: Session, *, database_url: str, consultation_id: int) -> list[Partition]:
+    """Id ranges of about PARTITION_SIZE opinions covering the consultation."""
+    bounds = session.execute(
+        select(func.min(Opinion.id), func.max(Opinion.id), func.count()).where(
+            Opinion.consultation_id == consultation_id
+        )
+    ).one()
+    low, high, count = bounds
+    if not count:
+        return []
+    pieces = max(1, -(-count // PARTITION_SIZE))
+    step = max(1, -(-(high - low + 1) // pieces))
+    return [
+        Partition(database_url, consultation_id, lo, min(lo + step, high + 1))
+        for lo in range(low, high + 1, step)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# the run
+
+
+@dataclass
+class RunContext:
+    engine: Engine
+    run_id: int
+    consultation_id: int
+    executor: Executor
+    models_dir: Path
+    progress: Progress
+    dask_client: Any = None
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        with self.session() as session, session.begin():
+            run = session.get_one(AnalysisRun, self.run_id)
+            run.stage, run.progress_done, run.progress_total = stage, done, total
+        self.progress(stage, done, total)
+
+
+def run_pipeline(ctx: RunContext) -> dict[str, Any]:
+    """All stages; returns the run's statistics."""
+    with ctx.session() as session:
+        params = session.get_one(AnalysisRun, ctx.run_id).params
+        parts = partitions(
+            session,
+            database_url=ctx.engine.url.render_as_string(hide_password=False),
+            consultation_id=ctx.consultation_id,
+        )
+        models = TextModels(
+            kind_classifier=_train_kind_classifier(session, ctx.consultation_id),
+            moderation=default_model(ctx.models_dir),
+            num_perm=int(params.get("num_perm") or dedupe.NUM_PERM),
+        )
+    new = _stage_texts(ctx, parts, models)
+    campaigns = _stage_campaigns(ctx, threshold=float(params.get("threshold") or dedupe.THRESHOLD))
+    routed = _stage_sections(ctx)
+    theme_count = _stage_themes(
+        ctx,
+        min_themes=int(params.get("min_themes", 2)),
+        max_themes=int(params.get("max_themes", 12)),
+    )
+    with ctx.session() as session:
+        raw, unique = _counts(session, ctx.consultation_id)
+    return {
+        "opinions": raw,
+        "unique": unique,
+        "analysed_now": new,
+        "campaigns": campaigns,
+        "sections_proposed": routed,
+        "themes": theme_count,
+        "moderation_model": models.moderation.name,
+    }
+
+
+def _stage_texts(ctx: RunContext, parts: Sequence[Partition], models: TextModels) -> int:
+    ctx.report("texts", 0, len(parts))
+    task = partial(analyse_partition, models=models, run_id=ctx.run_id)
+    for done, _count in enumerate(ctx.executor.map(task, parts), start=1):
+        ctx.report("texts", done, len(parts))
+    with ctx.session() as session:
+        return int(
+            session.scalar(
+                select(func.count()).where(
+                    OpinionAnalysis.run_id == ctx.run_id,
+                    OpinionAnalysis.consultation_id == ctx.consultation_id,
+                )
+            )
+            or 0
+        )
+
+
+def _train_kind_classifier(session: Session, consultation_id: int) -> kinds.KindClassifier | None:
+    """Learn kinds from opinions whose authors chose one on the online form."""
+    labelled = session.execute(
+        select(Opinion.text, Opinion.kind)
+        .where(
+            Opinion.consultation_id == consultation_id,
+            Opinion.channel == Channel.ONLINE,
+            Opinion.kind != OpinionKind.COMMENT,
+        )
+        .limit(50_000)
+    ).all()
+    by_kind = Counter(kind for _, kind in labelled)
+    if len(labelled) < 50 or len(by_kind) < 2:
+        return None
+    return kinds.KindClassifier().fit([t for t, _ in labelled], [k for _, k in labelled])
+
+
+def _stage_campaigns(ctx: RunContext, *, threshold: float) -> int:
+    ctx.report("campaigns", 0, 1)
+    if ctx.dask_client is not None:
+        from ykien.analysis.dedupe_dask import find_duplicates_dask
+
+        with ctx.session() as session:
+            parts = partitions(
+                session,
+                database_url=ctx.engine.url.render_as_string(hide_password=False),
+                consultation_id=ctx.consultation_id,
+            )
+        groups = find_duplicates_dask(
+            [partial(load_texts, part) for part in parts],
+            client=ctx.dask_client,
+            threshold=threshold,
+        )
+    else:
+        ids, keys, sigs = _stored_signatures(ctx)
+        groups = dedupe.group_signatures(ids, keys, sigs, threshold=threshold) if ids else []
+    with ctx.session() as session, session.begin():
+        count = _reconcile_campaigns(session, ctx, groups)
+    ctx.report("campaigns", 1, 1)
+    return count
+
+
+def _stored_signatures(ctx: RunContext) -> tuple[list[int], list[bytes], dedupe.Signatures]:
+    query = _visible(
+        select(OpinionAnalysis.opinion_id, OpinionAnalysis.exact_key, OpinionAnalysis.signature)
+        .join(Opinion, Opinion.id == OpinionAnalysis.opinion_id)
+        .order_by(OpinionAnalysis.opinion_id),
+        ctx.consultation_id,
+    )
+    ids: list[int] = []
+    keys: list[bytes] = []
+    blobs: list[bytes] = []
+    with ctx.engine.connect() as conn:
+        for opinion_id, key, blob in conn.execute(query):
+            ids.append(opinion_id)
+            keys.append(bytes(key))
+            blobs.append(bytes(blob))
+    if not ids:
+        return [], [], np.empty((0, 0), dtype=np.uint32)
+    sigs = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(ids), -1)
+    return ids, keys, sigs
+
+
+def _reconcile_campaigns(
+    session: Session, ctx: RunContext, groups: Sequence[dedupe.DuplicateGroup]
+) -> int:
+    """Replace the proposed campaigns; leave confirmed and undone ones as a person left them.
+
+    Opinions in a decided campaign are settled: a new copy of a confirmed campaign joins it
+    (a person can split it out again), and an undone grouping is not proposed again.
+    """
+    decided = session.scalars(
+        select(DuplicateGroup).where(
+            DuplicateGroup.consultation_id == ctx.consultation_id,
+            DuplicateGroup.status != ProposalStatus.PROPOSED,
+        )
+    ).all()
+    settled: dict[int, DuplicateGroup] = {}
+    for group in decided:
+        for opinion_id in session.scalars(
+            select(DuplicateMember.opinion_id).where(DuplicateMember.group_id == group.id)
+        ):
+            settled[opinion_id] = group
+    _delete_proposed_campaigns(session, ctx.consultation_id)
+    created = 0
+    for found in groups:
+        confirmed = {
+            settled[m].id: settled[m]
+            for m in found.member_ids
+            if m in settled and settled[m].status == ProposalStatus.CONFIRMED
+        }
+        fresh = [m for m in found.member_ids if m not in settled]
+        if confirmed and fresh:
+            target = next(iter(confirmed.values()))
+            _add_members(session, target.id, fresh, found.similarity)
+            target.size += len(fresh)
+            continue
+        if len(fresh) < 2:
+            continue
+        canonical = found.canonical_id if found.canonical_id in fresh else fresh[0]
+        row = DuplicateGroup(
+            consultation_id=ctx.consultation_id,
+            run_id=ctx.run_id,
+            canonical_opinion_id=canonical,
+            exact=found.exact,
+            size=len(fresh),
+            variants_json=json.dumps(_variants(session, canonical, fresh), ensure_ascii=False),
+        )
+        session.add(row)
+        session.flush()
+        _add_members(session, row.id, fresh, found.similarity)
+        created += 1
+    return created
+
+
+def _delete_proposed_campaigns(session: Session, consultation_id: int) -> None:
+    proposed = select(DuplicateGroup.id).where(
+        DuplicateGroup.consultation_id == consultation_id,
+        DuplicateGroup.status == ProposalStatus.PROPOSED,
+    )
+    session.execute(delete(DuplicateMember).where(DuplicateMember.group_id.in_(proposed)))
+    session.execute(
+        delete(DuplicateGroup).where(
+            DuplicateGroup.consultation_id == consultation_id,
+            DuplicateGroup.status == ProposalStatus.PROPOSED,
+        )
+    )
+
+
+def _add_members(
+    session: Session, group_id: int, opinion_ids: Sequence[int], similarity: Any
+) -> None:
+    rows = [
+        {"group_id": group_id, "opinion_id": m, "similarity": float(similarity.get(m, 1.0))}
+        for m in opinion_ids
+    ]
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(DuplicateMember), rows[start : start + INSERT_BATCH])
+
+
+def _variants(session: Session, canonical: int, members: Sequence[int]) -> list[tuple[str, int]]:
+    """The most common differences of the variants from the canonical text (sampled)."""
+    sample = [m for m in members if m != canonical][:200]
+    texts = dict(
+        session.execute(
+            select(Opinion.id, Opinion.text).where(Opinion.id.in_([canonical, *sample]))
+        ).all()
+    )
+    variants = [texts[m] for m in sample if m in texts]
+    return dedupe.variants_summary(texts.get(canonical, ""), variants) if variants else []
+
+
+def _stage_sections(ctx: RunContext) -> int:
+    """Propose sections for visible opinions with none and no proposal yet."""
+    ctx.report("sections", 0, 0)
+    with ctx.session() as session:
+        consultation = session.get_one(Consultation, ctx.consultation_id)
+        sections = session.scalars(
+            select(Section)
+            .where(Section.version_id == consultation.draft_version_id)
+            .order_by(Section.position)
+        ).all()
+        suggested = select(SectionSuggestion.opinion_id).where(
+            SectionSuggestion.consultation_id == ctx.consultation_id
+        )
+        rows = session.execute(
+            _visible(select(Opinion.id, Opinion.text), ctx.consultation_id).where(
+                Opinion.section_id.is_(None), Opinion.id.not_in(suggested)
+            )
+        ).all()
+    if not rows or not sections:
+        return 0
+    router = routing.SectionRouter(
+        [
+            routing.SectionDoc(
+                id=s.id,
+                path=s.path,
+                label=s.label,
+                heading=s.heading,
+                text=s.text,
+                parent_id=s.parent_id,
+            )
+            for s in sections
+        ]
+    )
+    items = [(row.id, row.text) for row in rows]
+    proposals = router.propose_many(
+        items, progress=lambda done, total: ctx.report("sections", done, total)
+    )
+    records = [
+        {
+            "run_id": ctx.run_id,
+            "consultation_id": ctx.consultation_id,
+            "opinion_id": opinion_id,
+            "section_id": proposal.section_id,
+            "rank": rank,
+            "confidence": float(proposal.confidence),
+            "method": proposal.method,
+            "evidence": proposal.evidence[:300],
+        }
+        for opinion_id, found in proposals.items()
+        for rank, proposal in enumerate(found, start=1)
+    ]
+    with ctx.session() as session, session.begin():
+        for start in range(0, len(records), INSERT_BATCH):
+            session.execute(insert(SectionSuggestion), records[start : start + INSERT_BATCH])
+    return len(proposals)
+
+
+def _stage_themes(ctx: RunContext, *, min_themes: int, max_themes: int) -> int:
+    ctx.report("themes", 0, 1)
+    with ctx.session() as session:
+        kept = _kept_theme_members(session, ctx.consultation_id)
+        canonical_of = _active_campaign_members(session, ctx.consultation_id)
+        if ctx.dask_client is None:
+            representative, weights = _unique_texts(session, ctx.consultation_id, canonical_of)
+        else:  # fit on a sample; the workers assign their own partitions below
+            representative, weights = _sampled_texts(session, ctx.consultation_id, canonical_of)
+    items = [(oid, text) for oid, text in representative if oid not in kept]
+    if len(items) < max(min_themes, 2):
+        ctx.report("themes", 1, 1)
+        return 0
+    result, model = themes.find_themes(
+        items,
+        min_themes=min_themes,
+        max_themes=max_themes,
+        weights=weights,
+        progress=lambda done, total: ctx.report("themes", done, total),
+    )
+    if ctx.dask_client is None:
+        members = [_expand(theme.member_ids, canonical_of) - kept for theme in result.themes]
+    else:
+        members = _assigned_members(ctx, model, len(result.themes), kept)
+    with ctx.session() as session, session.begin():
+        count = _reconcile_themes(session, ctx, list(zip(result.themes, members, strict=True)))
+    ctx.report("themes", 1, 1)
+    return count
+
+
+def assign_partition(part: Partition, *, model: themes.ThemeModel) -> dict[int, int]:
+    """Theme index of each visible opinion of the partition (runs on a Dask worker)."""
+    return model.assign(load_texts(part))
+
+
+def _assigned_members(
+    ctx: RunContext, model: themes.ThemeModel, count: int, kept: set[int]
+) -> list[set[int]]:
+    with ctx.session() as session:
+        parts = partitions(
+            session,
+            database_url=ctx.engine.url.render_as_string(hide_password=False),
+            consultation_id=ctx.consultation_id,
+        )
+    members: list[set[int]] = [set() for _ in range(count)]
+    for assigned in ctx.executor.map(partial(assign_partition, model=model), parts):
+        for opinion_id, index in assigned.items():
+            if 0 <= index < count and opinion_id not in kept:
+                members[index].add(opinion_id)
+    return members
+
+
+SAMPLE_FOR_THEMES = 20_000
+
+
+def _sampled_texts(
+    session: Session, consultation_id: int, canonical_of: dict[int, int]
+) -> tuple[list[Row], dict[int, int]]:
+    """A deterministic sample of the de-duplicated opinions, with their multiplicities."""
+    weights = _multiplicities(session, consultation_id, canonical_of)
+    chosen = sorted(weights)
+    if len(chosen) > SAMPLE_FOR_THEMES:
+        step = len(chosen) / SAMPLE_FOR_THEMES
+        chosen = [chosen[int(i * step)] for i in range(SAMPLE_FOR_THEMES)]
+    texts: list[Row] = []
+    for start in range(0, len(chosen), 1_000):
+        batch = chosen[start : start + 1_000]
+        rows = session.execute(
+            select(Opinion.id, Opinion.text).where(Opinion.id.in_(batch)).order_by(Opinion.id)
+        )
+        texts += [(row.id, row.text) for row in rows]
+    return texts, {oid: weights[oid] for oid, _ in texts}
+
+
+def _active_campaign_members(session: Session, consultation_id: int) -> dict[int, int]:
+    """Opinion id -> its campaign's canonical opinion id, for campaigns not undone."""
+    rows = session.execute(
+        select(DuplicateMember.opinion_id, DuplicateGroup.canonical_opinion_id)
+        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+        .where(
+            DuplicateGroup.consultation_id == consultation_id,
+            DuplicateGroup.status != ProposalStatus.REJECTED,
+            DuplicateMember.excluded.is_(False),
+        )
+    ).all()
+    return {opinion_id: canonical for opinion_id, canonical in rows}
+
+
+def _unique_texts(
+    session: Session, consultation_id: int, canonical_of: dict[int, int]
+) -> tuple[list[Row], dict[int, int]]:
+    """One (id, text) per campaign (its canonical) and per other opinion, with multiplicities."""
+    weights = _multiplicities(session, consultation_id, canonical_of)
+    rows = session.execute(
+        _visible(select(Opinion.id, Opinion.text), consultation_id).order_by(Opinion.id)
+    )
+    representative = [(row.id, row.text) for row in rows if row.id in weights]
+    return representative, dict(weights)
+
+
+def _kept_theme_members(session: Session, consultation_id: int) -> set[int]:
+    """Opinions a person placed: members of edited themes and pinned members."""
+    rows = session.execute(
+        select(ThemeMember.opinion_id)
+        .join(Theme, Theme.id == ThemeMember.theme_id)
+        .where(
+            Theme.consultation_id == consultation_id,
+            (Theme.edited.is_(True)) | (ThemeMember.pinned.is_(True)),
+        )
+    )
+    return {opinion_id for (opinion_id,) in rows}
+
+
+def _reconcile_themes(
+    session: Session, ctx: RunContext, found: Sequence[tuple[themes.Theme, set[int]]]
+) -> int:
+    """Store the new themes, reusing machine themes that overlap; edited themes stay as they are."""
+    previous = _machine_themes(session, ctx.consultation_id)
+    used: set[int] = set()
+    stored = 0
+    for theme, members in found:
+        if not members:
+            continue
+        match_id = _best_match(members, previous, used)
+        row = (
+            session.get_one(Theme, match_id)
+            if match_id is not None
+            else Theme(consultation_id=ctx.consultation_id)
+        )
+        row.run_id = ctx.run_id
+        row.label = theme.label[:300]
+        row.key_phrases_json = json.dumps(theme.key_phrases, ensure_ascii=False)
+        row.summary_json = json.dumps(
+            [{"text": s.text, "opinion_ids": list(s.opinion_ids)} for s in theme.summary],
+            ensure_ascii=False,
+        )
+        row.quote_ids_json = json.dumps(theme.quote_ids)
+        row.cohesion = float(theme.cohesion)
+        row.updated_at = utcnow()
+        if match_id is None:
+            session.add(row)
+            session.flush()
+        used.add(row.id)
+        stored += 1
+        session.execute(
+            delete(ThemeMember).where(ThemeMember.theme_id == row.id, ThemeMember.pinned.is_(False))
+        )
+        records = [{"theme_id": row.id, "opinion_id": m} for m in sorted(members)]
+        for start in range(0, len(records), INSERT_BATCH):
+            session.execute(insert(ThemeMember), records[start : start + INSERT_BATCH])
+    for theme_id in previous:
+        if theme_id not in used:
+            session.execute(delete(ThemeMember).where(ThemeMember.theme_id == theme_id))
+            session.execute(delete(Theme).where(Theme.id == theme_id))
+    return stored
+
+
+def _expand(ids: Sequence[int], canonical_of: dict[int, int]) -> set[int]:
+    """The ids with every member of the campaigns they represent."""
+    chosen = set(ids)
+    return chosen | {member for member, canonical in canonical_of.items() if canonical in chosen}
+
+
+def _machine_themes(session: Session, consultation_id: int) -> dict[int, set[int]]:
+    """Active, unedited themes -> their members (candidates for reuse by a re-run)."""
+    rows = session.execute(
+        select(Theme.id, ThemeMember.opinion_id)
+        .outerjoin(ThemeMember, ThemeMember.theme_id == Theme.id)
+        .where(
+            Theme.consultation_id == consultation_id,
+            Theme.edited.is_(False),
+            Theme.status == ThemeStatus.ACTIVE,
+        )
+    ).all()
+    found: defaultdict[int, set[int]] = defaultdict(set)
+    for theme_id, opinion_id in rows:
+        members = found[theme_id]
+        if opinion_id is not None:
+            members.add(opinion_id)
+    return dict(found)
+
+
+def _best_match(members: set[int], previous: dict[int, set[int]], used: set[int]) -> int | None:
+    """The unused previous theme sharing the most members (Jaccard), if similar enough."""
+    best_id, best = None, THEME_MATCH_JACCARD
+    for theme_id, old in previous.items():
+        if theme_id in used or not old:
+            continue
+        score = len(members & old) / len(members | old)
+        if score >= best:
+            best_id, best = theme_id, score
+    return best_id
+
+
+def _multiplicities(
+    session: Session, consultation_id: int, canonical_of: dict[int, int]
+) -> Counter[int]:
+    """Representative opinion id (a campaign's canonical, else itself) -> visible opinions."""
+    weights: Counter[int] = Counter()
+    for opinion_id in session.scalars(_visible(select(Opinion.id), consultation_id)):
+        weights[canonical_of.get(opinion_id, opinion_id)] += 1
+    return weights
+
+
+def _counts(session: Session, consultation_id: int) -> tuple[int, int]:
+    """Visible opinions raw, and de-duplicated (a campaign counts once)."""
+    canonical_of = _active_campaign_members(session, consultation_id)
+    weights = _multiplicities(session, consultation_id, canonical_of)
+    return sum(weights.values()), len(weights)

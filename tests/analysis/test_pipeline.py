@@ -1,0 +1,174 @@
+"""The analysis job end to end on SQLite and PostgreSQL: stages, re-runs, human edits kept."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.analysis.conftest import AnalysisWorld, add_opinions
+from ykien.analysis import jobs
+from ykien.analysis import service as analysis
+from ykien.analysis.models import (
+    AnalysisRun,
+    DuplicateGroup,
+    DuplicateMember,
+    OpinionAnalysis,
+    RunStatus,
+    SectionSuggestion,
+    Theme,
+    ThemeMember,
+)
+from ykien.audit import service as audit
+from ykien.db.engine import make_session_factory, unit_of_work
+from ykien.drafts.models import Section
+
+
+def run(aw: AnalysisWorld, **options: int) -> AnalysisRun:
+    with unit_of_work(make_session_factory(aw.engine)) as session:
+        run_id = analysis.request_run(
+            session=session,
+            consultation_id=aw.world.consultation.id,
+            requested_by=None,
+            **options,
+        ).id
+    seen: list[str] = []
+    finished = jobs.execute_run(
+        engine=aw.engine,
+        run_id=run_id,
+        settings=aw.settings,
+        progress=lambda stage, done, total: seen.append(stage),
+    )
+    assert {"texts", "campaigns", "sections", "themes"} <= set(seen)
+    return finished
+
+
+def test_a_run_finds_the_campaign_sections_and_themes(analysis_world: AnalysisWorld) -> None:
+    finished = run(analysis_world)
+    assert finished.status == RunStatus.DONE
+    stats = finished.stats
+    assert stats["opinions"] == 17
+    assert stats["analysed_now"] == 17
+    with Session(analysis_world.engine) as session:
+        groups = session.scalars(select(DuplicateGroup)).all()
+        assert len(groups) == 1
+        members = set(session.scalars(select(DuplicateMember.opinion_id)))
+        assert members == set(analysis_world.campaign_ids)
+        # the campaign counts once in de-duplicated figures
+        assert stats["unique"] == 17 - len(analysis_world.campaign_ids) + 1
+        # the opinion naming Điều 4 gets Điều 4 first, by reference
+        best = session.execute(
+            select(Section.label, SectionSuggestion.method)
+            .join(Section, Section.id == SectionSuggestion.section_id)
+            .where(
+                SectionSuggestion.opinion_id == analysis_world.referenced_id,
+                SectionSuggestion.rank == 1,
+            )
+        ).one()
+        assert best.label == "Điều 4"
+        assert best.method == "reference"
+        themes = session.scalars(select(Theme)).all()
+        assert len(themes) >= 2
+        placed = list(session.scalars(select(ThemeMember.opinion_id)))
+        assert len(placed) == len(set(placed)), "an opinion is in one theme only"
+        for theme in themes:
+            view = analysis.theme(session=session, theme_id=theme.id)
+            members_of_theme = {
+                m for m, _t, _p in analysis.theme_members(session=session, theme_id=theme.id)
+            }
+            for sentence in view.summary:
+                assert sentence["opinion_ids"], "every summary sentence cites its opinions"
+                assert set(sentence["opinion_ids"]) <= members_of_theme
+        assert audit.verify(session=session).problem is None
+
+
+def test_a_rerun_is_incremental_and_keeps_human_edits(analysis_world: AnalysisWorld) -> None:
+    aw = analysis_world
+    run(aw)
+    factory = make_session_factory(aw.engine)
+    with unit_of_work(factory) as session:
+        theme_id = analysis.theme_list(session=session, consultation_id=aw.world.consultation.id)[
+            0
+        ].theme.id
+        analysis.rename_theme(
+            session=session, theme_id=theme_id, label="Tên do thư ký đặt", actor_person_id=None
+        )
+        kept_members = {
+            m for m, _t, _p in analysis.theme_members(session=session, theme_id=theme_id)
+        }
+        group = session.scalars(select(DuplicateGroup)).one()
+        split_out = aw.campaign_ids[-1]
+        analysis.split_campaign(
+            session=session, group_id=group.id, opinion_ids=[split_out], actor_person_id=None
+        )
+    new_ids = add_opinions(
+        aw.engine,
+        aw.world,
+        ["Cổng thông tin điện tử cần hỗ trợ góp ý trực tuyến cho người khuyết tật."],
+    )
+    second = run(aw)
+    assert second.stats["analysed_now"] == len(new_ids), "only new opinions are analysed again"
+    with Session(aw.engine) as session:
+        assert session.scalar(select(func.count()).select_from(OpinionAnalysis)) == 18
+        theme = session.get_one(Theme, theme_id)
+        assert theme.label == "Tên do thư ký đặt"
+        members = {m for m, _t, _p in analysis.theme_members(session=session, theme_id=theme_id)}
+        assert members == kept_members
+        group = session.get_one(DuplicateGroup, group.id)
+        assert group.status == "confirmed"
+        excluded = session.scalar(
+            select(DuplicateMember.excluded).where(
+                DuplicateMember.group_id == group.id, DuplicateMember.opinion_id == split_out
+            )
+        )
+        assert excluded is True
+        assert session.scalar(select(func.count()).select_from(DuplicateGroup)) == 1
+
+
+def test_one_run_at_a_time_and_bad_bounds_are_refused(analysis_world: AnalysisWorld) -> None:
+    with unit_of_work(make_session_factory(analysis_world.engine)) as session:
+        consultation_id = analysis_world.world.consultation.id
+        analysis.request_run(session=session, consultation_id=consultation_id, requested_by=None)
+        with pytest.raises(analysis.Conflict):
+            analysis.request_run(
+                session=session, consultation_id=consultation_id, requested_by=None
+            )
+        with pytest.raises(analysis.UserError):
+            analysis.request_run(
+                session=session,
+                consultation_id=consultation_id,
+                requested_by=None,
+                min_themes=9,
+                max_themes=3,
+            )
+
+
+@pytest.mark.slow
+def test_the_same_pipeline_runs_on_a_dask_cluster(analysis_world: AnalysisWorld) -> None:
+    from distributed import LocalCluster
+
+    aw = analysis_world
+    with unit_of_work(make_session_factory(aw.engine)) as session:
+        run_id = analysis.request_run(
+            session=session,
+            consultation_id=aw.world.consultation.id,
+            requested_by=None,
+            engine="dask",
+        ).id
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        finished = jobs.execute_run(
+            engine=aw.engine,
+            run_id=run_id,
+            settings=aw.settings,
+            dask_scheduler=cluster.scheduler_address,
+        )
+    assert finished.status == RunStatus.DONE
+    assert finished.stats["analysed_now"] == 17
+    with Session(aw.engine) as session:
+        members = set(session.scalars(select(DuplicateMember.opinion_id)))
+        assert members == set(aw.campaign_ids), "the shuffled LSH finds the same campaign"
+        placed = list(session.scalars(select(ThemeMember.opinion_id)))
+        assert placed and len(placed) == len(set(placed))
+        assert session.scalar(select(func.count()).select_from(Theme)) >= 2
