@@ -1,0 +1,188 @@
+"""`ykien event ingest FILE` and `ykien submission import FILE`.
+
+Registered on the `ykien` command by src/ykien/cli.py; this module does not import it at load
+time (that module imports this one), it reaches the command's Context through click.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+
+from ykien.errors import UserError
+from ykien.timefmt import parse_datetime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ykien.cli import Context
+
+console = Console()
+FIELD_NAMES = {
+    "title": "Tên sự kiện",
+    "date": "Thời gian",
+    "place": "Địa điểm",
+    "organiser": "Đơn vị tổ chức",
+    "person": "Người tham dự",
+    "organisation": "Tổ chức được nêu",
+    "draft": "Dự thảo được thảo luận",
+    "opinion": "Ý kiến",
+    "recommendation": "Kiến nghị",
+    "commitment": "Cam kết",
+    "resolution": "Văn bản được dẫn",
+}
+
+
+def _context() -> Context:
+    """The `ykien` command's Context (settings, sessions), set on the root click context."""
+    found: Context = click.get_current_context().obj
+    assert hasattr(found, "transaction"), "run through the ykien command"
+    return found
+
+
+def reports_user_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """A UserError is printed in the configured language; the command exits with status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except UserError as error:
+            _context().fail(error)
+
+    return wrapper
+
+
+def _organisation_id(session: Session, reference: str) -> int:
+    from ykien.orgs import service as orgs
+
+    if reference.isdigit():
+        return orgs.get(session=session, organisation_id=int(reference)).id
+    found = orgs.find_by_name(session=session, name=reference)
+    if found is None:
+        raise UserError(
+            "org_not_found",
+            f"Không tìm thấy tổ chức “{reference}”.",
+            f"No organisation named “{reference}”.",
+        )
+    return found.id
+
+
+@click.group()
+def event() -> None:
+    """Events: seminars, conferences, dialogue meetings, supervision sessions."""
+
+
+@event.command("ingest")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--consultation", "consultation_id", type=int, required=True)
+@click.option("--confirm", is_flag=True, help="Accept every item and record the event.")
+@click.option("--title", help="The event's title, when the report's is wrong or missing.")
+@click.option("--date", "when", help="dd/mm/yyyy [HH:MM], Vietnam time, when missing.")
+@reports_user_errors
+def event_ingest(
+    file: Path, consultation_id: int, confirm: bool, title: str | None, when: str | None
+) -> None:
+    """Read a report or minutes (TXT, DOCX, PDF) of an event and print what was found."""
+    from ykien.events import service as events
+
+    ctx = _context()
+    starts_at = _moment(when, ctx) if when else None
+    with ctx.transaction() as session:
+        report = events.ingest_report(
+            session=session,
+            consultation_id=consultation_id,
+            data=file.read_bytes(),
+            filename=file.name,
+            max_bytes=ctx.settings.max_upload_bytes,
+        )
+        items = events.report_items(session=session, report_id=report.id)
+        _print_proposal(events.proposal_of(report), items)
+        if not confirm:
+            console.print(
+                f"Bản tin số {report.id} chờ xem xét: /event-reports/{report.id} "
+                "(chạy lại với --confirm để chấp nhận tất cả)."
+            )
+            return
+        events.accept_pending(session=session, report_id=report.id)
+        recorded = events.confirm_report(
+            session=session, report_id=report.id, title=title, starts_at=starts_at
+        )
+        detail = events.event_detail(session=session, event_id=recorded.id)
+        console.print(
+            f"Đã ghi nhận sự kiện số {recorded.id}: {len(detail.attendees)} người tham dự, "
+            f"{len(detail.opinions)} ý kiến, {len(detail.recommendations)} kiến nghị."
+        )
+
+
+def _moment(value: str, ctx: Context) -> Any:
+    try:
+        return parse_datetime(value, ctx.settings.tz)
+    except ValueError:
+        raise click.BadParameter(f"expected dd/mm/yyyy [HH:MM], got {value!r}") from None
+
+
+def _print_proposal(proposal: dict[str, Any], items: list[Any]) -> None:
+    console.print(f"[bold]Tên:[/] {proposal.get('title') or '—'}")
+    console.print(f"[bold]Loại:[/] {proposal.get('kind') or '—'}")
+    console.print(f"[bold]Địa điểm:[/] {proposal.get('place') or '—'}")
+    counts = Counter(item.field for item in items)
+    for field_name, label in FIELD_NAMES.items():
+        if field_name in ("title", "place"):
+            continue
+        shown = [i for i in items if i.field == field_name]
+        console.print(f"[bold]{label}:[/] {counts.get(field_name, 0)}")
+        for item in shown:
+            extra = f" — {item.detail}" if item.detail else ""
+            console.print(f"  • {item.text}{extra}", markup=False, highlight=False)
+    removed = proposal.get("removed", [])
+    console.print(f"[bold]Phần nhiễu đã bỏ:[/] {len(removed)}")
+
+
+@click.group()
+def submission() -> None:
+    """Written submissions: an organisation's comment letter."""
+
+
+@submission.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--consultation", "consultation_id", type=int, required=True)
+@click.option("--organisation", required=True, help="The organisation that wrote it: id or name.")
+@click.option("--confirm", is_flag=True, help="Record every item as an opinion.")
+@reports_user_errors
+def submission_import(file: Path, consultation_id: int, organisation: str, confirm: bool) -> None:
+    """Split a comment letter (TXT, DOCX, PDF) into opinions anchored to sections."""
+    from ykien.events import service as events
+
+    ctx = _context()
+    with ctx.transaction() as session:
+        letter = events.preview_submission(
+            session=session,
+            consultation_id=consultation_id,
+            organisation_id=_organisation_id(session, organisation),
+            data=file.read_bytes(),
+            filename=file.name,
+            max_bytes=ctx.settings.max_upload_bytes,
+        )
+        items = events.submission_items(letter)
+        console.print(f"[bold]{len(items)} ý kiến[/] trong {file.name}:")
+        for number, item in enumerate(items, 1):
+            where = item["section_label"] or ", ".join(item["references"]) or "chung"
+            console.print(f"{number}. [{item['kind']}] ({where}) ", end="")
+            console.print(item["text"], markup=False, highlight=False)
+            if item["proposed_wording"]:
+                console.print(f"   → {item['proposed_wording']}", markup=False, highlight=False)
+        if not confirm:
+            console.print(
+                f"Văn bản số {letter.id} chờ xem xét: /submissions/{letter.id} "
+                "(chạy lại với --confirm để ghi nhận)."
+            )
+            return
+        created = events.confirm_submission(session=session, submission_id=letter.id)
+        console.print(f"Đã ghi nhận {len(created)} ý kiến (kênh văn bản).")

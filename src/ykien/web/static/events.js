@@ -1,0 +1,53 @@
+// Fast entry of opinions at an event (Enter saves the line over htmx, clears it and starts the
+// next one) and the report review (a marked passage and its item point at each other).
+(function () {
+  "use strict";
+
+  function entryForm() { return document.getElementById("entry"); }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = entryForm();
+    if (!form || event.detail.requestConfig.elt !== form) { return; }
+    var error = document.getElementById("entry-error");
+    if (event.detail.xhr.status >= 400) {
+      event.detail.shouldSwap = true;
+      event.detail.target = error;
+      event.detail.swapOverride = "innerHTML";
+    } else if (error) {
+      error.innerHTML = "";
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = entryForm();
+    if (!form || event.detail.elt !== form || event.detail.xhr.status >= 400) { return; }
+    if (!event.detail.successful && event.detail.xhr.status !== 200) { return; }
+    ["speaker", "section", "text"].forEach(function (name) { form.elements[name].value = ""; });
+    // a fresh key per line: a repeated Enter on the same line is recorded once
+    form.elements.key.value = "entry-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+    var status = document.getElementById("entry-status");
+    if (status) { status.textContent = status.dataset.saved || ""; }
+    form.elements.speaker.focus();
+  });
+
+  function markItem(id, on) {
+    document.querySelectorAll("mark[data-items]").forEach(function (mark) {
+      if (mark.dataset.items.split(" ").indexOf(id) >= 0) { mark.classList.toggle("active", on); }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest && event.target.closest("mark[data-item]");
+    if (!mark) { return; }
+    var item = document.getElementById("item-" + mark.dataset.item);
+    if (item) { item.scrollIntoView({ block: "center" }); item.classList.add("active"); }
+  });
+
+  ["focusin", "mouseover"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var item = event.target.closest && event.target.closest("li.item[data-item]");
+      document.querySelectorAll("mark.active").forEach(function (m) { m.classList.remove("active"); });
+      if (item) { markItem(item.dataset.item, true); }
+    });
+  });
+})();
