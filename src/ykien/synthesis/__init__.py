@@ -1,0 +1,1 @@
+"""Syntheses per organisation, multi-level roll-up with provenance down to each opinion."""
