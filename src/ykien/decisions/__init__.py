@@ -1,0 +1,1 @@
+"""Decisions (tiếp thu, giải trình), subcommittee queues, the participant's trace, notices."""
