@@ -91,7 +91,7 @@ def run(total: int, baseline_size: int) -> None:
     )
     print(
         f"  datasketch extrapolated linearly to {total:,}: {estimate:,.0f} s   "
-        f"ratio {estimate / elapsed:.0f}x"
+        f"ratio {estimate / elapsed:.1f}x (target >= 10x)"
     )
     compare_rensa([t for _, t in subset], [i for i, _ in subset], subset_gold)
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing as mp
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -92,6 +94,20 @@ def analysis_keys(texts: Iterable[str]) -> list[str]:
     if "" in cache.values():  # a word with nothing left after lowering (never in Vietnamese)
         keys = [" ".join(key.split()) for key in keys]
     return keys
+
+
+PARALLEL_MIN_TEXTS = 100_000
+
+
+def _analysis_keys_in_parallel(texts: list[str]) -> list[str]:
+    """analysis_keys() split over the machine's cores for large inputs (it is GIL-bound)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < PARALLEL_MIN_TEXTS or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return analysis_keys(texts)
+    size = -(-len(texts) // workers)
+    chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        return [key for part in pool.map(analysis_keys, chunks) for key in part]
 
 
 @contextmanager
@@ -521,7 +537,7 @@ def find_duplicates(
     for item_id, text in items:
         ids.append(item_id)
         texts.append(text)
-    keys = analysis_keys(texts)
+    keys = _analysis_keys_in_parallel(texts)
     del texts
     classes = exact_classes(ids, [_digest(key) for key in keys])
     class_sigs = signatures_of_keys([keys[i] for i in classes.first_index], num_perm=num_perm)
