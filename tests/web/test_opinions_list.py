@@ -172,6 +172,36 @@ def test_who_sees_what_on_the_page_and_in_the_api(
     assert codes_in(" ".join(item["text"] for item in search["items"])) <= expected
 
 
+CODE_OF = {
+    "A-pub": "OPA-PUB", "A-recv": "OPA-RECV", "A-hidden": "OPA-HID", "B-pub": "OPB-PUB",
+    "B-recv": "OPB-RECV", "B-hidden": "OPB-HID", "anon": "OPANON",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        (None, PUBLISHED),
+        ("dangvien", PUBLISHED | {"OPA-RECV", "OPA-HID"}),
+        ("thukyb", PUBLISHED | {"OPB-RECV", "OPB-HID"}),
+        ("thuky", ALL),
+    ],
+)
+def test_one_opinion_page_follows_the_same_policy(
+    client: TestClient, seeded: Seeded, username: str | None, expected: set[str]
+) -> None:
+    sign_in(client, username)
+    for key, opinion_id in seeded.ids.items():
+        page = client.get(f"/opinions/{opinion_id}")
+        api = client.get(f"/api/v1/opinions/{opinion_id}")
+        if CODE_OF[key] in expected:
+            assert page.status_code == 200 and CODE_OF[key] in page.text
+            assert api.status_code == 200 and CODE_OF[key] in api.json()["text"]
+        else:
+            assert (page.status_code, api.status_code) == (404, 404), key
+    assert "<script>" not in client.get(f"/opinions/{seeded.ids['B-pub']}").text
+
+
 def test_a_consultation_that_keeps_opinions_private(client: TestClient, seeded: Seeded) -> None:
     with db_of(client) as session:
         consultation = session.get(Consultation, seeded.world.consultation.id)

@@ -415,8 +415,10 @@ def api_moderation(
     return _page_out(_api_list(db, principal, settings, consultation_id, params, moderation=True))
 
 
-def _one(db: Session, principal: Principal, opinion_id: int) -> OpinionOut:
-    """The opinion as the caller now sees it (a moderator always may)."""
+def _visible_row(
+    db: Session, principal: Principal | None, opinion_id: int
+) -> tuple[Consultation, search.OpinionRow]:
+    """The opinion as the caller may see it (404 when the policy hides it from them)."""
     consultation_id = opinions.get(session=db, opinion_id=opinion_id).consultation_id
     consultation = search.consultation_for(
         session=db, viewer=principal, consultation_id=consultation_id
@@ -424,7 +426,35 @@ def _one(db: Session, principal: Principal, opinion_id: int) -> OpinionOut:
     item = search.opinion_row(
         session=db, consultation=consultation, viewer=principal, opinion_id=opinion_id
     )
-    return _opinion_out(item)
+    return consultation, item
+
+
+def _one(db: Session, principal: Principal, opinion_id: int) -> OpinionOut:
+    """The opinion as the caller now sees it (a moderator always may)."""
+    return _opinion_out(_visible_row(db, principal, opinion_id)[1])
+
+
+@router.get("/opinions/{opinion_id}", response_class=HTMLResponse, include_in_schema=False)
+def opinion_page(
+    request: Request,
+    opinion_id: OpinionId,
+    principal: Principal | None = Depends(current_principal),
+    db: Session = Depends(get_db),
+) -> HTMLResponse:
+    """One opinion (the summaries, campaigns and reports cite opinions by their number)."""
+    consultation, item = _visible_row(db, principal, opinion_id)
+    context = {"consultation": consultation, "item": item, "typed": {}, "here": request.url.path}
+    return render(request, "opinions/opinion.html", context)
+
+
+@router.get("/api/v1/opinions/{opinion_id}", response_model=OpinionOut, tags=["opinions"])
+def api_opinion(
+    opinion_id: OpinionId,
+    principal: Principal | None = Depends(current_principal),
+    db: Session = Depends(get_db),
+) -> OpinionOut:
+    """One opinion, if the consultation's policy or the caller's role lets them see it."""
+    return _opinion_out(_visible_row(db, principal, opinion_id)[1])
 
 
 @router.post(
