@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     queue_url: str = ""
     # run a worker thread inside `ykien serve` (embedded mode); production runs `ykien worker`
     embedded_worker: bool = True
+    # the place written in the date line of official reports ("Hà Nội, ngày … tháng … năm …")
+    report_place: str = Field(default="Hà Nội", min_length=1, max_length=100)
     # folder of trained model files (e.g. moderation.npz); defaults to <data_dir>/models
     models_dir: Path | None = None
     # e-mail notices over SMTP (YKIEN_SMTP_HOST/PORT/FROM); no host = in-app notices only

@@ -773,7 +773,29 @@ def submit(*, session: Session, synthesis_id: int, by: int | None) -> Synthesis:
     synthesis.submitted_by_person_id, synthesis.submitted_at = by, utcnow()
     synthesis.submitted_to_id = org.parent_id
     _record(session, synthesis, "submitted", by, to=org.parent_id)
+    _notify_parent_secretaries(session, synthesis, org)
     return synthesis
+
+
+def _notify_parent_secretaries(session: Session, synthesis: Synthesis, org: Organisation) -> None:
+    """An in-app notice to every secretary of the organisation the synthesis was sent to."""
+    from ykien.accounts.models import Membership, Role
+    from ykien.events import service as events
+
+    consultation = consultations.get(session=session, consultation_id=synthesis.consultation_id)
+    secretaries = session.scalars(
+        select(Membership.person_id)
+        .where(Membership.organisation_id == org.parent_id, Membership.role == Role.SECRETARY)
+        .distinct()
+    ).all()
+    text = (
+        f"{org.name} đã gửi báo cáo tổng hợp ý kiến (lần {synthesis.revision}) "
+        f"về đợt lấy ý kiến “{consultation.title}”."
+    )
+    for person_id in sorted(secretaries):
+        events.notify(
+            session=session, text=text, link=f"/syntheses/{synthesis.id}", person_id=person_id
+        )
 
 
 # ---------------------------------------------------------------------------------------------
