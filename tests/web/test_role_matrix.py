@@ -8,6 +8,7 @@ test_admin): each checks CSRF and the 403 of the wrong role or unit.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -74,6 +75,8 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/organisations": STAFF,
     "/api/v1/organisations/{organisation_id}/members": {"admin"},
     "/invite/{token}": ANY,
+    "/opinions/{opinion_id}": ANY,  # by the consultation's policy: tests/web/test_opinions_list.py
+    "/api/v1/opinions/{opinion_id}": ANY,
     "/c/{consultation_id}/analysis": ANALYSTS,
     "/c/{consultation_id}/analysis/progress": ANALYSTS,
     "/c/{consultation_id}/analysis/campaigns": ANALYSTS,
@@ -121,6 +124,16 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/consultations/{consultation_id}/responses": EVERYONE,
     "/api/v1/me/opinions/trace": SIGNED_IN,
     "/api/v1/me/notifications": SIGNED_IN,
+    "/c/{consultation_id}/syntheses": STAFF,
+    "/api/v1/consultations/{consultation_id}/syntheses": STAFF,
+    "/syntheses/{synthesis_id}": ANALYSTS,
+    "/syntheses/{synthesis_id}/report.{fmt}": ANALYSTS,
+    "/synthesis-items/{item_id}": ANALYSTS,
+    "/api/v1/syntheses/{synthesis_id}": ANALYSTS,
+    "/api/v1/synthesis-items/{item_id}": ANALYSTS,
+    "/c/{consultation_id}/responses/report.{fmt}": EVERYONE,
+    "/c/{consultation_id}/dashboard": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/dashboard": ANALYSTS,
 }
 
 
@@ -147,12 +160,12 @@ def _accounts(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
             accounts.grant_role(
                 session=session, person_id=person.id, organisation_id=org_id, role=role
             )
-        opinions.submit(
+        opinion_id = opinions.submit(
             session=session,
             consultation_id=world.consultation.id,
             text="Ý kiến của đơn vị A",
             author_person_id=world.member_a,
-        )
+        ).opinion.id
         source = tmp_path / "y-kien.csv"
         source.write_text("Nội dung,Điều khoản\nMột ý kiến,Điều 1\n,Điều 2\n", encoding="utf-8")
         batch = import_opinions(
@@ -164,11 +177,13 @@ def _accounts(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
         draft_id = session.get(DraftVersion, version_id).draft_id  # type: ignore[union-attr]
     return {
         "batch_id": batch,
+        "opinion_id": opinion_id,
         "version_id": version_id,
         "draft_id": draft_id,
         **_analysed(engine, world, tmp_path),
         **_events(engine, world),
         **_decided(engine, world),
+        **_synthesised(engine, world),
     }
 
 
@@ -261,6 +276,27 @@ def _decided(engine: Engine, world: World) -> dict[str, int]:
             explanation="Ghi nhận.",
         )
         return {"subcommittee_id": sub.id, "decision_id": decision.id}
+
+
+def _synthesised(engine: Engine, world: World) -> dict[str, Any]:
+    """The bloc's draft consolidating unit A's submitted synthesis, one of its items, and the
+    report format to download."""
+    from ykien.synthesis import service as syntheses
+
+    with unit_of_work(make_session_factory(engine)) as session:
+        for org_id in (world.unit_a.id, world.bloc.id):
+            drafted = syntheses.draft_synthesis(
+                session=session,
+                consultation_id=world.consultation.id,
+                organisation_id=org_id,
+                by=None,
+                summarise=False,
+            )
+            if org_id == world.unit_a.id:
+                syntheses.sign_off(session=session, synthesis_id=drafted.id, by=None)
+                syntheses.submit(session=session, synthesis_id=drafted.id, by=None)
+        item = syntheses.items_of(session=session, synthesis_id=drafted.id)[0]
+        return {"synthesis_id": drafted.id, "item_id": item.id, "fmt": "json"}
 
 
 def _url(path: str, world: World, ids: dict[str, int]) -> str:

@@ -1,0 +1,1 @@
+"""The consultation dashboard: grouped figures (service) drawn as server-side SVG (charts)."""
