@@ -119,7 +119,8 @@ def get_segmenter(name: str = DEFAULT_SEGMENTER) -> Segmenter:
     raise ValueError(f"unknown segmenter {name!r}; choose one of {', '.join(SEGMENTERS)}")
 
 
-# Function words that carry no topic (classic tone placement, as canonical() writes them).
+# Function words that carry no topic (classic tone placement, as canonical() writes them),
+# and the frame of any opinion on a draft ("tôi xin góp ý", "đề nghị", "dự thảo").
 _VI_STOPWORDS_TEXT = """
 và với của các những một là thì mà nhưng hoặc hay nên vì do bởi tại theo trong ngoài trên dưới
 về cho đến từ tới qua lại ra vào này kia đó ấy nọ đây thế vậy như nếu khi lúc để được bị
@@ -130,6 +131,7 @@ nhằm đối_với trong_đó theo_đó bên cạnh tuy tuy_nhiên song mặc_d
 vì_vậy do_đó cho_nên nên_là thật sẽ_là đã_được đang_được được_biết có_thể cần phải nên
 đi làm nói thấy biết muốn lên xuống rồi nhé vậy thì_sao khá hơi chứ mới vừa hãy đừng chớ
 bị_cho rất_là thật_sự hiện_nay hiện thường luôn_luôn nhiều_khi đôi_khi nào_đó
+như_vậy như_thế góp góp_ý ý ý_kiến xin đề_nghị nội_dung dự_thảo chúng_em em_xin
 """
 _EN_STOPWORDS_TEXT = """
 a about above after again against all also am an and any are as at be because been before

@@ -99,6 +99,33 @@ def reader_on_a_phone(visitor: Visitor) -> None:
     visitor.goto(f"/c/{visitor.server.facts.report_id}")
 
 
+def _analysed(visitor: Visitor) -> int:
+    """Sign in as the bloc's secretary and analyse the report consultation (once per site)."""
+    report = visitor.server.facts.report_id
+    visitor.sign_in("thuky.khoi")
+    if not visitor.server.extra.get("analysed"):
+        visitor.goto(f"/c/{report}/analysis")
+        with visitor.page.expect_navigation(wait_until="load"):
+            visitor.page.get_by_role("button", name="Phân tích").click()
+        visitor.page.get_by_text("Hoàn thành").first.wait_for(timeout=180_000)
+        visitor.server.extra["analysed"] = True
+    return report
+
+
+def analysis_themes(visitor: Visitor) -> None:
+    visitor.goto(f"/c/{_analysed(visitor)}/analysis/themes")
+
+
+def analysis_campaign(visitor: Visitor) -> None:
+    visitor.goto(f"/c/{_analysed(visitor)}/analysis/campaigns")
+    with visitor.page.expect_navigation(wait_until="load"):
+        visitor.page.locator("ol.campaigns > li h2 a").first.click()
+
+
+def dashboard(visitor: Visitor) -> None:
+    visitor.goto(f"/c/{_analysed(visitor)}/dashboard")
+
+
 # (file name, viewport, what to do before the screenshot)
 SHOTS: list[tuple[str, dict[str, int], Callable[[Visitor], None]]] = [
     ("home.png", DESKTOP, home),
@@ -107,6 +134,9 @@ SHOTS: list[tuple[str, dict[str, int], Callable[[Visitor], None]]] = [
     ("moderation-queue.png", DESKTOP, moderation_queue),
     ("new-consultation.png", DESKTOP, new_consultation),
     ("reader-phone.png", PHONE, reader_on_a_phone),
+    ("analysis-themes.png", DESKTOP, analysis_themes),
+    ("analysis-campaign.png", DESKTOP, analysis_campaign),
+    ("dashboard.png", DESKTOP, dashboard),
 ]
 
 
