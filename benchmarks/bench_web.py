@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
