@@ -2,54 +2,19 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.message import Message as EmailMessage
 from pathlib import Path
-from typing import Any
 
-import pytest
 from sqlalchemy.orm import Session
 
+from tests.conftest import Inbox, free_port
 from tests.decisions.conftest import DecisionWorld
 from ykien.accounts.models import Person
 from ykien.config import Settings
 from ykien.decisions import notify
 from ykien.decisions import service as decisions
 from ykien.decisions.models import Publication
-
-Controller = pytest.importorskip("aiosmtpd.controller").Controller
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def _publish(session: Session, dw: DecisionWorld) -> Publication:
@@ -122,7 +87,7 @@ def test_a_mail_server_that_is_down_leaves_the_publication(
     session.get_one(Person, dw.world.member_a).email = "hoan@example.vn"
     publication = _publish(session, dw)
     settings = Settings(
-        environment="test", data_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=_free_port()
+        environment="test", data_dir=tmp_path, smtp_host="127.0.0.1", smtp_port=free_port()
     )
     assert (
         notify.send_publication(session=session, settings=settings, publication_id=publication.id)

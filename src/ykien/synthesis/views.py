@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ykien.accounts.models import Person
 from ykien.analysis.service import Breakdown
+from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
 from ykien.drafts.models import Section
@@ -30,7 +31,7 @@ from ykien.exports import reports as exports
 from ykien.opinions.models import Opinion
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
-from ykien.synthesis import reports
+from ykien.synthesis import notify, reports
 from ykien.synthesis import service as syntheses
 from ykien.synthesis.models import Synthesis, SynthesisItem, SynthesisStatus
 from ykien.synthesis.rollup import RollupCounts, rollup
@@ -481,13 +482,25 @@ def submit_page(
     synthesis_id: Id,
     principal: Principal = Depends(require_staff),
     db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings),
 ) -> Response:
-    return _acting(
+    response = _acting(
         request,
         db,
         principal,
         synthesis_id,
         lambda: syntheses.submit(session=db, synthesis_id=synthesis_id, by=principal.person_id),
+    )
+    if response.status_code == 303:
+        _email_submission(request, db, settings, synthesis_id)
+    return response
+
+
+def _email_submission(request: Request, db: Session, settings: Settings, synthesis_id: int) -> None:
+    """After the commit: e-mail the parent's secretaries (when SMTP is configured)."""
+    base_url = str(request.base_url).rstrip("/")
+    notify.send_submission(
+        session=db, settings=settings, synthesis_id=synthesis_id, base_url=base_url
     )
 
 
@@ -1138,17 +1151,22 @@ def api_revise(
     dependencies=[Depends(verify_csrf)],
 )
 def api_submit(
+    request: Request,
     synthesis_id: Id,
     principal: Principal = Depends(require_staff),
     db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings),
 ) -> SynthesisOut:
-    """Send the signed-off synthesis to the parent organisation; its secretaries are notified."""
-    return _api_change(
+    """Send the signed-off synthesis to the parent organisation; its secretaries are notified
+    in the app and, when SMTP is configured, by e-mail."""
+    out = _api_change(
         db,
         principal,
         synthesis_id,
         lambda: syntheses.submit(session=db, synthesis_id=synthesis_id, by=principal.person_id),
     )
+    _email_submission(request, db, settings, synthesis_id)
+    return out
 
 
 @router.get("/api/v1/synthesis-items/{item_id}", response_model=DrillDownOut, tags=["syntheses"])
