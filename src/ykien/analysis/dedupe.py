@@ -358,8 +358,17 @@ def candidate_pairs(
         codes.append(first * len(sigs) + second)
         if progress:
             progress(band + 1, bands)
-    unique = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    unique = _distinct(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return unique // max(len(sigs), 1), unique % max(len(sigs), 1)
+
+
+def _distinct(values: Index) -> Index:
+    """Sorted distinct values: a sort and a mask (numpy's unique hashes, many times slower here)."""
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def verify_pairs(
