@@ -740,42 +740,44 @@ class ProposalRow:
     evidence: str
 
 
-def kind_proposals(
-    *, session: Session, consultation_id: int, limit: int = 200
+def _proposals(
+    session: Session, pending: Select[Any], value: Any, score: Any, evidence: Any, limit: int
 ) -> list[ProposalRow]:
+    """Pending per-opinion proposals, the strongest first."""
     rows = session.execute(
-        select(
-            Opinion.id,
-            Opinion.text,
-            OpinionAnalysis.proposed_kind,
-            OpinionAnalysis.kind_confidence,
-            OpinionAnalysis.kind_cue,
-        )
+        select(Opinion.id, Opinion.text, value, score, evidence)
         .join(OpinionAnalysis, OpinionAnalysis.opinion_id == Opinion.id)
-        .where(Opinion.id.in_(_pending_kinds(consultation_id)))
-        .order_by(OpinionAnalysis.kind_confidence.desc(), Opinion.id)
+        .where(Opinion.id.in_(pending))
+        .order_by(score.desc(), Opinion.id)
         .limit(limit)
     ).all()
     return [ProposalRow(r[0], r[1], r[2] or "", float(r[3] or 0), r[4] or "") for r in rows]
+
+
+def kind_proposals(
+    *, session: Session, consultation_id: int, limit: int = 200
+) -> list[ProposalRow]:
+    return _proposals(
+        session,
+        _pending_kinds(consultation_id),
+        OpinionAnalysis.proposed_kind,
+        OpinionAnalysis.kind_confidence,
+        OpinionAnalysis.kind_cue,
+        limit,
+    )
 
 
 def flag_proposals(
     *, session: Session, consultation_id: int, limit: int = 200
 ) -> list[ProposalRow]:
-    rows = session.execute(
-        select(
-            Opinion.id,
-            Opinion.text,
-            OpinionAnalysis.flag,
-            OpinionAnalysis.flag_score,
-            OpinionAnalysis.flag_terms,
-        )
-        .join(OpinionAnalysis, OpinionAnalysis.opinion_id == Opinion.id)
-        .where(Opinion.id.in_(_pending_flags(consultation_id)))
-        .order_by(OpinionAnalysis.flag_score.desc(), Opinion.id)
-        .limit(limit)
-    ).all()
-    return [ProposalRow(r[0], r[1], r[2] or "", float(r[3] or 0), r[4] or "") for r in rows]
+    return _proposals(
+        session,
+        _pending_flags(consultation_id),
+        OpinionAnalysis.flag,
+        OpinionAnalysis.flag_score,
+        OpinionAnalysis.flag_terms,
+        limit,
+    )
 
 
 def _analyses(
