@@ -132,8 +132,9 @@ def test_trained_model_flags_what_it_learned(trained: ModerationModel) -> None:
 
 
 def test_save_and_load_round_trip(trained: ModerationModel, tmp_path: Path) -> None:
-    path = tmp_path / MODEL_FILE
+    path = tmp_path / "models" / MODEL_FILE  # a folder that does not exist yet
     trained.save(path)
+    assert [p.name for p in path.parent.iterdir()] == [MODEL_FILE]  # no partial file left
     with np.load(path, allow_pickle=False) as data:  # our format needs no pickle
         assert "coef" in data
     loaded = ModerationModel.load(path)

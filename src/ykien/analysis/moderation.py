@@ -220,10 +220,12 @@ class ModerationModel:
             )
 
     def save(self, path: Path) -> None:
-        """Write the model as compressed numbers (no pickle)."""
+        """Write the model as compressed numbers (no pickle), whole or not at all."""
         if self.coef is None or self.intercept is None:
             raise ValueError("the word-list model has nothing to save")
-        with path.open("wb") as handle:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        with partial.open("wb") as handle:
             np.savez_compressed(
                 handle,
                 version=np.int32(FORMAT_VERSION),
@@ -233,6 +235,7 @@ class ModerationModel:
                 threshold=np.float64(self.threshold),
                 n_features=np.int64(self.n_features),
             )
+        partial.replace(path)
 
     def predict(self, texts: Sequence[str]) -> list[Flag | None]:
         """A flag for each text that looks offensive or hateful, else None."""
