@@ -62,6 +62,8 @@ bọn da đen|lũ da đen|đồ thổ tả|giết hết|giết sạch|diệt h�
 lũ mắt híp|bọn tàu khựa|=khựa|tàu khựa|bọn thổ phỉ|lũ phản động|bọn phản động
 """
 _LEXICON_SCORES = {OFFENSIVE: 0.8, HATE: 0.9}
+# P(offensive) + P(hate) a trained model needs to flag a text with no word of the list
+SURE_WITHOUT_WORD = 0.95
 _WORD = re.compile(r"\w+")
 
 
@@ -254,10 +256,21 @@ class ModerationModel:
 
     def _flag(self, text: str, row: np.ndarray) -> Flag | None:
         score = float(row[OFFENSIVE] + row[HATE])
-        if score < self.threshold:
-            return None
+        listed = _lexicon_flag(text)
+        # Trained on social-media comments, where political words go with hate speech, the model
+        # alone flags formal opinions on a party report (31% of the demo's): without a word of
+        # the list it must be sure (evals/moderation.py measures both rules).
+        if score < (self.threshold if listed else max(self.threshold, SURE_WITHOUT_WORD)):
+            return listed
         label = HATE if row[HATE] > row[OFFENSIVE] else OFFENSIVE
         return Flag(LABELS[label], round(score, 3), self._terms(text, label))
+
+    def model_flags(self, texts: Sequence[str]) -> np.ndarray:
+        """The learned model's own labels (0 clean, 1 offensive, 2 hate), without the word list."""
+        probabilities = self.probabilities(texts)
+        flagged = probabilities[:, OFFENSIVE] + probabilities[:, HATE] >= self.threshold
+        hate = probabilities[:, HATE] > probabilities[:, OFFENSIVE]
+        return np.where(flagged, np.where(hate, HATE, OFFENSIVE), CLEAN)
 
     def _terms(self, text: str, label: int) -> tuple[str, ...]:
         """The text's words and word pairs that push hardest towards the label, as written."""
