@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -59,6 +60,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Everything loaded so far (libraries, metadata, templates) lives as long as the process;
+        # frozen, it is no longer walked by full collections (reader p95 230 -> 60 ms).
+        gc.collect()
+        gc.freeze()
         worker = None
         if settings.embedded_worker and settings.resolved_queue_url.startswith("sqlite"):
             worker = EmbeddedWorker(queue)
