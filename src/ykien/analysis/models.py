@@ -11,7 +11,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ykien.db.base import Base, UTCDateTime, utcnow
@@ -110,6 +120,14 @@ class DuplicateMember(Base):
     similarity: Mapped[float] = mapped_column(Float, default=1.0)
     # split out of the campaign by a person; a re-run does not put it back
     excluded: Mapped[bool] = mapped_column(default=False)
+
+
+def counts_in_campaign() -> ColumnElement[bool]:
+    """A membership that makes an opinion count with its campaign: not split out, of a campaign
+    not undone (the query joins DuplicateGroup to DuplicateMember)."""
+    return and_(
+        DuplicateMember.excluded.is_(False), DuplicateGroup.status != ProposalStatus.REJECTED
+    )
 
 
 class Theme(Base):

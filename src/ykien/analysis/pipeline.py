@@ -32,6 +32,7 @@ from ykien.analysis.models import (
     Theme,
     ThemeMember,
     ThemeStatus,
+    counts_in_campaign,
 )
 from ykien.analysis.moderation import ModerationModel, default_model
 from ykien.consultations.models import Consultation
@@ -546,11 +547,7 @@ def _active_campaign_members(session: Session, consultation_id: int) -> dict[int
     rows = session.execute(
         select(DuplicateMember.opinion_id, DuplicateGroup.canonical_opinion_id)
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(
-            DuplicateGroup.consultation_id == consultation_id,
-            DuplicateGroup.status != ProposalStatus.REJECTED,
-            DuplicateMember.excluded.is_(False),
-        )
+        .where(DuplicateGroup.consultation_id == consultation_id, counts_in_campaign())
     ).all()
     return {opinion_id: canonical for opinion_id, canonical in rows}
 

@@ -27,6 +27,7 @@ from ykien.analysis.models import (
     Theme,
     ThemeMember,
     ThemeStatus,
+    counts_in_campaign,
 )
 from ykien.audit import service as audit
 from ykien.db.base import utcnow
@@ -130,11 +131,7 @@ def unique_key(consultation_id: int) -> Any:
     member = (
         select(-DuplicateMember.group_id)
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(
-            DuplicateMember.opinion_id == Opinion.id,
-            DuplicateMember.excluded.is_(False),
-            DuplicateGroup.status != ProposalStatus.REJECTED,
-        )
+        .where(DuplicateMember.opinion_id == Opinion.id, counts_in_campaign())
         .limit(1)
         .scalar_subquery()
     )

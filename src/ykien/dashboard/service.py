@@ -20,11 +20,11 @@ from ykien.analysis.models import (
     AnalysisRun,
     DuplicateGroup,
     DuplicateMember,
-    ProposalStatus,
     RunStatus,
     Theme,
     ThemeMember,
     ThemeStatus,
+    counts_in_campaign,
 )
 from ykien.consultations import service as consultations
 from ykien.decisions.models import Decision, DecisionStatus, Outcome
@@ -129,11 +129,7 @@ def _campaign_of(consultation_id: int) -> Any:
             func.min(DuplicateMember.group_id).label("group_id"),
         )
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(
-            DuplicateGroup.consultation_id == consultation_id,
-            DuplicateGroup.status != ProposalStatus.REJECTED,
-            DuplicateMember.excluded.is_(False),
-        )
+        .where(DuplicateGroup.consultation_id == consultation_id, counts_in_campaign())
         .group_by(DuplicateMember.opinion_id)
         .subquery()
     )

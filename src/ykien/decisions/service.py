@@ -22,6 +22,7 @@ from ykien.analysis.models import (
     Theme,
     ThemeMember,
     ThemeStatus,
+    counts_in_campaign,
 )
 from ykien.audit import service as audit
 from ykien.consultations import service as consultations
@@ -242,8 +243,7 @@ def _touching(kind: str, sections: set[int], consultation_id: int) -> Select[Any
             .join(DuplicateMember, DuplicateMember.group_id == DuplicateGroup.id)
             .where(
                 DuplicateGroup.consultation_id == consultation_id,
-                DuplicateGroup.status != ProposalStatus.REJECTED,
-                DuplicateMember.excluded.is_(False),
+                counts_in_campaign(),
                 DuplicateMember.opinion_id.in_(visible),
             )
             .distinct()
@@ -823,11 +823,7 @@ def campaigns_of(*, session: Session, opinion_ids: Iterable[int]) -> dict[int, i
     rows = session.execute(
         select(DuplicateMember.opinion_id, DuplicateMember.group_id)
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(
-            DuplicateMember.opinion_id.in_(set(opinion_ids)),
-            DuplicateMember.excluded.is_(False),
-            DuplicateGroup.status != ProposalStatus.REJECTED,
-        )
+        .where(DuplicateMember.opinion_id.in_(set(opinion_ids)), counts_in_campaign())
         .order_by(DuplicateMember.group_id)
     )
     return {opinion_id: group_id for opinion_id, group_id in rows}

@@ -24,7 +24,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ykien.accounts.models import Person
-from ykien.analysis.models import DuplicateGroup, DuplicateMember, ProposalStatus
+from ykien.analysis.models import (
+    DuplicateGroup,
+    DuplicateMember,
+    counts_in_campaign,
+)
 from ykien.analysis.service import unique_key
 from ykien.opinions.models import Opinion, OpinionStatus
 from ykien.orgs.models import Organisation
@@ -90,8 +94,7 @@ def _campaign_of(consultation_id: int) -> Any:
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
         .where(
             DuplicateGroup.consultation_id == consultation_id,
-            DuplicateGroup.status != ProposalStatus.REJECTED,
-            DuplicateMember.excluded.is_(False),
+            counts_in_campaign(),
         )
         .group_by(DuplicateMember.opinion_id)
         .subquery()
