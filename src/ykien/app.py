@@ -16,9 +16,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ykien.config import Settings
 from ykien.db.engine import engine_from_settings, make_session_factory
-from ykien.errors import UserError
+from ykien.errors import LoginRequired, UserError
+from ykien.opinions.intake import IntakeWriter
 from ykien.queue import EmbeddedWorker, make_queue
-from ykien.web.deps import LoginRequired, current_principal
+from ykien.web.deps import current_principal
 from ykien.web.i18n import translator
 from ykien.web.security import BodySizeLimit
 from ykien.web.templating import make_templates, render, request_language
@@ -57,6 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     engine = engine_from_settings(settings)
     queue = make_queue(settings)
+    session_factory = make_session_factory(engine)
+    intake = IntakeWriter(session_factory)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -71,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         if worker is not None:
             worker.stop()
+        intake.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -83,7 +87,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    app.state.session_factory = session_factory
+    app.state.intake = intake
     app.state.queue = queue
     app.state.templates = make_templates(settings)
     app.add_middleware(

@@ -18,6 +18,17 @@ class UserError(Exception):
         return self.message_vi if language == "vi" else self.message_en
 
 
+class LoginRequired(UserError):
+    """No signed-in account (or API token) where one is needed."""
+
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "login_required", "Vui lòng đăng nhập để tiếp tục.", "Please sign in to continue."
+        )
+
+
 class NotFound(UserError):
     status_code = 404
 

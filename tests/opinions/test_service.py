@@ -6,6 +6,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from tests.factories import NOW, build_world
+from ykien.audit import service as audit
 from ykien.audit.models import AuditEvent
 from ykien.errors import Conflict, UserError
 from ykien.opinions import service as opinions
@@ -237,3 +238,94 @@ def test_hide_and_restore_keep_the_opinion_and_audit_both(session: Session) -> N
     ).scalars()
     assert list(actions) == ["opinion.received", "opinion.hidden", "opinion.restored"]
     assert _count(session) == 1
+
+
+# --- batches (submit_many) -----------------------------------------------------------------
+
+
+def test_a_batch_records_the_valid_and_refuses_the_rest_one_by_one(session: Session) -> None:
+    world = build_world(session)
+    cid = world.consultation.id
+    first = opinions.submit(
+        session=session,
+        consultation_id=cid,
+        text="Ý kiến gửi trước",
+        author_person_id=world.member_a,
+        idempotency_key="truoc",
+        now=NOW,
+    ).opinion
+    batch = [
+        opinions.Submission(cid, "Ý kiến một", author_person_id=world.member_a),
+        opinions.Submission(cid, "   ", author_person_id=world.member_a),
+        opinions.Submission(cid, "Người ngoài", author_person_id=world.outsider_person),
+        opinions.Submission(
+            cid, "Ý kiến hai", author_person_id=world.member_a, idempotency_key="k"
+        ),
+        # the same key again in the same batch: answered with the first one's opinion
+        opinions.Submission(
+            cid, "Ý kiến  hai", author_person_id=world.member_a, idempotency_key="k"
+        ),
+        # the same key for other text: refused
+        opinions.Submission(
+            cid, "Nội dung khác", author_person_id=world.member_a, idempotency_key="k"
+        ),
+        # a key stored by an earlier transaction: its first result
+        opinions.Submission(
+            cid, "Ý kiến gửi trước", author_person_id=world.member_a, idempotency_key="truoc"
+        ),
+        opinions.Submission(cid, "Sai mục", author_person_id=world.member_a, section_id=10**6),
+    ]
+    before = _count(session)
+    out = opinions.submit_many(session=session, submissions=batch, now=NOW)
+    assert [type(o).__name__ for o in out] == [
+        "SubmitResult", "UserError", "UserError", "SubmitResult", "SubmitResult", "Conflict",
+        "SubmitResult", "UserError",
+    ]  # fmt: skip
+    ok = [o for o in out if isinstance(o, opinions.SubmitResult)]
+    assert [o.created for o in ok] == [True, True, False, False]
+    assert ok[1].opinion.id == ok[2].opinion.id and ok[3].opinion.id == first.id
+    assert [o.code for o in out if isinstance(o, UserError)] == [
+        "opinion_empty", "author_out_of_scope", "idempotency_key_reused", "section_not_in_draft",
+    ]  # fmt: skip
+    assert _count(session) == before + 2
+    stored = session.get(Opinion, ok[0].opinion.id)
+    assert stored is not None and stored.text == "Ý kiến một" and stored.receipt_code
+    # each new opinion has its audit event and the chains still verify
+    received = session.execute(
+        select(AuditEvent.entity_id).where(AuditEvent.action == "opinion.received")
+    ).scalars()
+    assert {ok[0].opinion.id, ok[1].opinion.id} <= set(received)
+    assert audit.verify(session=session).ok
+
+
+def test_a_key_stored_meanwhile_by_another_writer_is_answered_with_its_opinion(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the batch cannot see in advance: the insert meets the unique key, the batch is
+    stored one at a time and the clashing submission gets the other writer's opinion."""
+    world = build_world(session)
+    cid = world.consultation.id
+    other = opinions.submit(
+        session=session,
+        consultation_id=cid,
+        text="Cùng một ý kiến",
+        author_person_id=world.member_a,
+        idempotency_key="dua",
+        now=NOW,
+    ).opinion
+    monkeypatch.setattr(opinions, "_existing_by_keys", lambda _session, _batch: {})
+    out = opinions.submit_many(
+        session=session,
+        submissions=[
+            opinions.Submission(cid, "Ý kiến mới", author_person_id=world.member_a),
+            opinions.Submission(
+                cid, "Cùng một ý kiến", author_person_id=world.member_a, idempotency_key="dua"
+            ),
+        ],
+        now=NOW,
+    )
+    assert isinstance(out[0], opinions.SubmitResult) and out[0].created
+    assert isinstance(out[1], opinions.SubmitResult) and not out[1].created
+    assert out[1].opinion.id == other.id
+    assert session.get(Opinion, out[0].opinion.id) is not None
+    assert audit.verify(session=session).ok

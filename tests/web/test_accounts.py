@@ -85,7 +85,7 @@ def test_password_change_and_api_token(
     fresh = TestClient(client.app)
     me = fresh.get("/api/v1/me", headers=bearer)
     assert me.status_code == 200 and me.json()["username"] == "dangvien"
-    assert fresh.get("/api/v1/me", headers={"Authorization": "Bearer yk_nope"}).status_code == 400
+    assert fresh.get("/api/v1/me", headers={"Authorization": "Bearer yk_nope"}).status_code == 401
 
 
 def test_api_errors_are_json_in_the_users_language(client: TestClient) -> None:

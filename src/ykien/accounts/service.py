@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -177,6 +178,19 @@ def revoke_role(
         actor_person_id=actor_person_id,
         payload=payload,
     )
+
+
+def active_people(*, session: Session, account_ids: Iterable[int]) -> dict[int, int]:
+    """The person of each active account among `account_ids` (inactive ones are left out)."""
+    wanted = set(account_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Account.id, Account.person_id).where(
+            Account.id.in_(wanted), Account.is_active.is_(True)
+        )
+    )
+    return {account_id: person_id for account_id, person_id in rows}
 
 
 def organisations_of(*, session: Session, person_id: int) -> list[Organisation]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from ykien.db.base import utcnow
 from ykien.errors import NotFound, UserError
 
 PREFIX = "yk_"
+MAX_TOKEN = 200
 
 
 def _digest(token: str) -> str:
@@ -67,12 +69,34 @@ def revoke(*, session: Session, token_id: int, account_id: int) -> None:
         )
 
 
+def _live(tokens: Iterable[str]) -> dict[str, str]:
+    """digest -> token for the tokens that could be ours."""
+    return {
+        _digest(token): token for token in tokens if token.startswith(PREFIX) and len(token) <= 200
+    }
+
+
 def account_for_token(*, session: Session, token: str) -> int | None:
     """The account id of a live token, or None."""
-    if not token.startswith(PREFIX) or len(token) > 200:
+    digests = _live([token])
+    if not digests:
         return None
     return session.execute(
         select(ApiToken.account_id).where(
-            ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
+            ApiToken.token_hash.in_(digests), ApiToken.revoked_at.is_(None)
         )
     ).scalar_one_or_none()
+
+
+def people_for_tokens(*, session: Session, tokens: Iterable[str]) -> dict[str, int | None]:
+    """For each live token among `tokens`, its account's person, or None if the account is
+    inactive (unknown and revoked tokens are left out); one query."""
+    digests = _live(tokens)
+    if not digests:
+        return {}
+    rows = session.execute(
+        select(ApiToken.token_hash, Account.person_id, Account.is_active)
+        .join(Account, Account.id == ApiToken.account_id)
+        .where(ApiToken.token_hash.in_(digests), ApiToken.revoked_at.is_(None))
+    )
+    return {digests[digest]: person if active else None for digest, person, active in rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ykien.audit.models import AuditEvent, AuditHead
+from ykien.db import bulk
 from ykien.db.base import utcnow
 
 GENESIS_HASH = "0" * 64
@@ -67,40 +68,80 @@ def record(
     occurred_at: datetime | None = None,
 ) -> AuditEvent:
     """Append one event to its chain; the chain's head row is locked so writers line up."""
-    chain = chain_of(entity_id)
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == chain).with_for_update()
-    ).scalar_one()
-    occurred_at = occurred_at or utcnow()
-    seq = head.seq + 1
-    payload_text = canonical_json(payload or {})
-    digest = event_hash(
-        prev_hash=head.hash,
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_person_id=actor_person_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        payload=payload_text,
+    event = NewEvent(action, entity_type, entity_id, actor_person_id, payload, occurred_at)
+    return record_many(session=session, events=[event])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append (see record_many)."""
+
+    action: str
+    entity_type: str
+    entity_id: int | None
+    actor_person_id: int | None = None
+    payload: dict[str, Any] | None = None
+    occurred_at: datetime | None = None
+
+
+def record_many(*, session: Session, events: Sequence[NewEvent]) -> list[AuditEvent]:
+    """Append events in order, each to its entity's chain, in one round of statements.
+
+    The heads of the chains concerned are locked in chain order (so batches never deadlock one
+    another), the hashes are chained here and the rows are inserted in one flush.
+    """
+    if not events:
+        return []
+    chains = sorted({chain_of(event.entity_id) for event in events})
+    heads: dict[int, tuple[int, str]] = {
+        chain: (seq, digest)
+        for chain, seq, digest in session.execute(
+            select(AuditHead.id, AuditHead.seq, AuditHead.hash)
+            .where(AuditHead.id.in_(chains))
+            .order_by(AuditHead.id)
+            .with_for_update()
+        )
+    }
+    now = utcnow()
+    rows = []
+    for new in events:
+        chain = chain_of(new.entity_id)
+        last_seq, last_hash = heads[chain]
+        occurred_at = new.occurred_at or now
+        seq = last_seq + 1
+        payload_text = canonical_json(new.payload or {})
+        digest = event_hash(
+            prev_hash=last_hash,
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_person_id=new.actor_person_id,
+            action=new.action,
+            entity_type=new.entity_type,
+            entity_id=new.entity_id,
+            payload=payload_text,
+        )
+        rows.append(
+            {
+                "chain": chain,
+                "seq": seq,
+                "occurred_at": occurred_at,
+                "actor_person_id": new.actor_person_id,
+                "action": new.action,
+                "entity_type": new.entity_type,
+                "entity_id": new.entity_id,
+                "payload": payload_text,
+                "prev_hash": last_hash,
+                "hash": digest,
+            }
+        )
+        heads[chain] = (seq, digest)
+    stored = bulk.add_many(session, AuditEvent, rows)
+    bulk.update_many(
+        session,
+        AuditHead,
+        [{"id": chain, "seq": seq, "hash": digest} for chain, (seq, digest) in heads.items()],
     )
-    event = AuditEvent(
-        chain=chain,
-        seq=seq,
-        occurred_at=occurred_at,
-        actor_person_id=actor_person_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        payload=payload_text,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    session.add(event)
-    head.seq = seq
-    head.hash = digest
-    session.flush()
-    return event
+    return stored
 
 
 @dataclass(frozen=True, slots=True)

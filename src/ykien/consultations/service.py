@@ -113,14 +113,18 @@ def check_window(opens_at: datetime, closes_at: datetime) -> None:
         )
 
 
+def not_found(consultation_id: int) -> NotFound:
+    return NotFound(
+        "consultation_not_found",
+        f"Không có đợt lấy ý kiến số {consultation_id}.",
+        f"Consultation {consultation_id} does not exist.",
+    )
+
+
 def get(*, session: Session, consultation_id: int) -> Consultation:
     consultation = session.get(Consultation, consultation_id)
     if consultation is None:
-        raise NotFound(
-            "consultation_not_found",
-            f"Không có đợt lấy ý kiến số {consultation_id}.",
-            f"Consultation {consultation_id} does not exist.",
-        )
+        raise not_found(consultation_id)
     return consultation
 
 

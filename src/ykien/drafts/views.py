@@ -16,22 +16,28 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from ykien.accounts.credentials import Credential
 from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation, ConsultationStatus
 from ykien.drafts import service as drafts
 from ykien.drafts.models import Draft
-from ykien.errors import NotFound, UserError
+from ykien.errors import LoginRequired, NotFound, UserError
 from ykien.opinions import queries
 from ykien.opinions import service as opinions
+from ykien.opinions.intake import IntakeWriter
 from ykien.opinions.models import Channel, OpinionKind
+from ykien.opinions.service import Submission
 from ykien.orgs.models import Organisation
 from ykien.web.deps import (
     STAFF_ROLES,
+    PathId,
     Principal,
+    authenticates_itself,
     current_principal,
     get_db,
     get_settings,
+    request_credential,
     require_principal,
 )
 from ykien.web.i18n import translator
@@ -60,14 +66,6 @@ RECEIPT_SESSION_KEY = "last_receipt"
 # --- access ---------------------------------------------------------------------------------
 
 
-def _not_found(consultation_id: int) -> NotFound:
-    return NotFound(
-        "consultation_not_found",
-        f"Không có đợt lấy ý kiến số {consultation_id}.",
-        f"Consultation {consultation_id} does not exist.",
-    )
-
-
 def readable_consultation(
     db: Session, consultation_id: int, principal: Principal | None
 ) -> Consultation:
@@ -79,7 +77,7 @@ def readable_consultation(
         paths = consultations.authority_paths(session=db, consultation_id=consultation_id)
         if any(principal.covers(path, STAFF_ROLES) for path in paths):
             return consultation
-    raise _not_found(consultation_id)
+    raise consultations.not_found(consultation_id)
 
 
 # --- the reader page ------------------------------------------------------------------------
@@ -504,50 +502,51 @@ def api_version_sections(
     dependencies=[Depends(verify_csrf)],
     responses={200: {"model": OpinionReceiptOut, "description": "A retry: the first result"}},
 )
-def api_submit(
-    consultation_id: int,
+@authenticates_itself
+async def api_submit(
+    consultation_id: PathId,
     body: OpinionIn,
+    request: Request,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-    principal: Principal | None = Depends(current_principal),
     settings: Settings = Depends(get_settings),
-    db: Session = Depends(get_db),
 ) -> OpinionReceiptOut:
     """Submit an opinion; with an `Idempotency-Key` header a retry returns the first result.
 
     201 when the opinion is recorded, 200 with the same body when a retry is answered.
     Without a signed-in account only `anonymous: true` is accepted, where the policy allows it.
+    The answer comes once the opinion is committed; concurrent submissions are committed
+    together (see ykien.opinions.intake).
     """
-    consultation = readable_consultation(db, consultation_id, principal)
-    if principal is None and not body.anonymous:
-        require_principal(None)  # raises the 401
+    credential = request_credential(request)
+    if credential == Credential() and not body.anonymous:
+        raise LoginRequired()
     queries.check_proposed_wording(body.kind, body.proposed_wording)
-    result = opinions.submit(
-        session=db,
-        consultation_id=consultation.id,
-        text=body.text,
-        kind=body.kind,
-        section_id=body.section_id,
-        quote=body.quote or None,
-        quote_start=body.quote_start,
-        proposed_wording=body.proposed_wording or None,
-        author_person_id=principal.person_id if principal else None,
-        anonymous=body.anonymous,
-        channel=Channel.ONLINE,
-        idempotency_key=idempotency_key,
-        max_chars=settings.max_opinion_chars,
+    intake: IntakeWriter = request.app.state.intake
+    receipt = await intake.submit(
+        Submission(
+            consultation_id=consultation_id,
+            text=body.text,
+            kind=body.kind,
+            section_id=body.section_id,
+            quote=body.quote or None,
+            quote_start=body.quote_start,
+            proposed_wording=body.proposed_wording or None,
+            anonymous=body.anonymous,
+            channel=Channel.ONLINE,
+            idempotency_key=idempotency_key,
+            max_chars=settings.max_opinion_chars,
+        ),
+        credential,
     )
-    opinion = result.opinion
-    answer = OpinionReceiptOut(
-        id=opinion.id,
-        receipt_code=opinion.receipt_code,
-        status=opinion.status,
-        created=result.created,
-    )
-    db.commit()
-    if not result.created:
+    if not receipt.created:
         response.status_code = 200
-    return answer
+    return OpinionReceiptOut(
+        id=receipt.opinion_id,
+        receipt_code=receipt.receipt_code,
+        status=receipt.status,
+        created=receipt.created,
+    )
 
 
 @router.get("/api/v1/me/opinions", response_model=MyOpinionsOut, tags=["opinions"])

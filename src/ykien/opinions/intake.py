@@ -1,14 +1,37 @@
-"""The durable boundary for one submission: committed before it is acknowledged."""
+"""The durable boundary for submissions: an opinion is committed before it is acknowledged.
+
+`receive` records one submission in its own transaction. `IntakeWriter` is what the web app's
+submission endpoint uses: concurrent requests hand their submissions to one writer thread per
+process, which takes everything waiting (up to `max_batch`), checks the submitters' credentials
+and records the whole batch with `service.submit_many` in one transaction with one commit
+(group commit). Each request gets its own outcome, and only after that commit; a refused
+submission does not affect the others of its batch.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ykien.accounts import credentials
+from ykien.accounts.credentials import Credential
+from ykien.consultations import service as consultations
 from ykien.db.engine import unit_of_work
+from ykien.errors import LoginRequired, UserError
 from ykien.opinions import service
+from ykien.opinions.service import Submission, SubmitResult
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +42,127 @@ class Receipt:
     created: bool
 
 
+def _receipt(result: SubmitResult) -> Receipt:
+    opinion = result.opinion
+    return Receipt(opinion.id, opinion.receipt_code, opinion.status, result.created)
+
+
 def receive(session_factory: sessionmaker[Session], **fields: Any) -> Receipt:
     """Submit and commit; the receipt is only returned once the opinion is on disk."""
     with unit_of_work(session_factory) as session:
-        result = service.submit(session=session, **fields)
-        opinion = result.opinion
-        receipt = Receipt(opinion.id, opinion.receipt_code, opinion.status, result.created)
-    return receipt
+        return _receipt(service.submit(session=session, **fields))
+
+
+def _authors(
+    session: Session, batch: Sequence[tuple[Submission, Credential]]
+) -> list[Submission | UserError]:
+    """Each submission with its author's person id, or why it is refused (checked in the
+    transaction that records the batch)."""
+    people = credentials.people_of(session=session, credentials=[c for _s, c in batch])
+    checked: list[Submission | UserError] = []
+    for (submission, _credential), person_id in zip(batch, people, strict=True):
+        if isinstance(person_id, UserError):
+            checked.append(person_id)
+        elif person_id is None and not submission.anonymous:
+            checked.append(LoginRequired())
+        else:
+            checked.append(replace(submission, author_person_id=person_id))
+    return checked
+
+
+def record_batch(
+    session: Session, batch: Sequence[tuple[Submission, Credential]]
+) -> list[Receipt | UserError]:
+    """Authenticate and record a batch in the caller's transaction; one outcome per item."""
+    checked = _authors(session, batch)
+    valid = [item for item in checked if isinstance(item, Submission)]
+    results = iter(service.submit_many(session=session, submissions=valid))
+    outcomes: list[Receipt | UserError] = []
+    for item in checked:
+        if isinstance(item, UserError):
+            outcomes.append(item)
+            continue
+        outcome = next(results)
+        if isinstance(outcome, UserError):
+            if outcome.code == "consultation_not_published":
+                outcome = consultations.not_found(item.consultation_id)
+            outcomes.append(outcome)
+        else:
+            outcomes.append(_receipt(outcome))
+    return outcomes
+
+
+_Item = tuple[Submission, Credential, "Future[Receipt]"]
+
+
+class IntakeWriter:
+    """Group commit for submissions: one writer thread per process (started on first use)."""
+
+    def __init__(self, session_factory: sessionmaker[Session], max_batch: int = MAX_BATCH) -> None:
+        self.session_factory = session_factory
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    async def submit(self, submission: Submission, credential: Credential) -> Receipt:
+        """Record one submission with whatever else is waiting; raises its UserError if it is
+        refused. Returns once the batch holding it is committed."""
+        future: Future[Receipt] = Future()
+        self._ensure_started()
+        self._queue.put((submission, credential, future))
+        return await asyncio.wrap_future(future)
+
+    def _ensure_started(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="ykien-intake", daemon=True)
+                self._thread.start()
+
+    def close(self) -> None:
+        """Finish what is queued, then stop the thread."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+
+    def _take(self) -> tuple[list[_Item], bool]:
+        """The next batch: wait for one item, then take what else is waiting; True at the end."""
+        first = self._queue.get()
+        if first is None:
+            return [], True
+        items = [first]
+        while len(items) < self.max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                return items, True
+            items.append(item)
+        return items, False
+
+    def _run(self) -> None:
+        done = False
+        while not done:
+            items, done = self._take()
+            if items:
+                self._write(items)
+
+    def _write(self, items: list[_Item]) -> None:
+        try:
+            with unit_of_work(self.session_factory) as session:
+                outcomes = record_batch(session, [(s, c) for s, c, _f in items])
+        except Exception as error:  # the whole batch failed: no item is acknowledged
+            log.exception("intake batch of %d failed", len(items))
+            for _s, _c, future in items:
+                future.set_exception(error)
+            return
+        for (_s, _c, future), outcome in zip(items, outcomes, strict=True):
+            if isinstance(outcome, UserError):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)

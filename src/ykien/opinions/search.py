@@ -163,27 +163,6 @@ def document_keys(
     return _keys_of_tokens(tokens)
 
 
-def keys_for(
-    *,
-    session: Session,
-    text: str,
-    author_person_id: int | None,
-    author_name: str | None,
-    on_behalf_of_id: int | None,
-) -> tuple[str, str]:
-    """Keys for one new opinion (intake): looks the author's and organisation's names up."""
-    person = session.get(Person, author_person_id) if author_person_id is not None else None
-    org_id = on_behalf_of_id
-    if org_id is None and person is not None:
-        org_id = person.organisation_id
-    organisation = session.get(Organisation, org_id) if org_id is not None else None
-    return document_keys(
-        text,
-        person.full_name if person is not None else author_name,
-        organisation.name if organisation is not None else None,
-    )
-
-
 # --- queries and highlighting ---------------------------------------------------------------
 
 

@@ -6,22 +6,27 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ykien import text as vt
+from ykien.accounts.models import Membership, Person
 from ykien.audit import service as audit
 from ykien.consultations import service as consultations
-from ykien.consultations.models import Consultation
+from ykien.consultations.models import Consultation, ConsultationScope
+from ykien.db import bulk
 from ykien.db.base import utcnow
 from ykien.drafts.models import Section
 from ykien.errors import Conflict, NotFound, UserError
 from ykien.opinions import search
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
+from ykien.orgs.models import Organisation
 
 MAX_QUOTE = 2_000
 MAX_NAME = 200
@@ -88,8 +93,105 @@ def locate_quote(section_text: str, quote: str, start: int | None = None) -> tup
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One opinion to record, as given (submit_many validates it)."""
+
+    consultation_id: int
+    text: str
+    kind: str = OpinionKind.COMMENT
+    section_id: int | None = None
+    quote: str | None = None
+    quote_start: int | None = None
+    proposed_wording: str | None = None
+    author_person_id: int | None = None
+    author_name: str | None = None
+    anonymous: bool = False
+    on_behalf_of_id: int | None = None
+    channel: str = Channel.ONLINE
+    event_id: int | None = None
+    idempotency_key: str | None = None
+    max_chars: int = 10_000
+
+
+class _Lookups:
+    """What a batch of submissions reads, fetched in a few queries for the whole batch."""
+
+    def __init__(self, session: Session, batch: Sequence[Submission]) -> None:
+        self.session = session
+        people = {s.author_person_id for s in batch if s.author_person_id and not s.anonymous}
+        org_ids = {s.on_behalf_of_id for s in batch if s.on_behalf_of_id is not None}
+        section_ids = {s.section_id for s in batch if s.section_id is not None}
+        self.people: dict[int, tuple[str, int | None]] = {}  # id -> (name, home organisation)
+        self.paths: dict[int, list[str]] = {}  # person -> tree paths of their organisations
+        if people:
+            for person_id, name, home in session.execute(
+                select(Person.id, Person.full_name, Person.organisation_id).where(
+                    Person.id.in_(people)
+                )
+            ):
+                self.people[person_id] = (name, home)
+                self.paths[person_id] = []
+                if home is not None:
+                    org_ids.add(home)
+            for person_id, path in session.execute(
+                select(Membership.person_id, Organisation.tree_path)
+                .join(Organisation, Organisation.id == Membership.organisation_id)
+                .where(Membership.person_id.in_(people))
+            ):
+                self.paths[person_id].append(path)
+        self.orgs: dict[int, tuple[str, str]] = {}  # id -> (name, tree path)
+        if org_ids:
+            for org_id, name, path in session.execute(
+                select(Organisation.id, Organisation.name, Organisation.tree_path).where(
+                    Organisation.id.in_(org_ids)
+                )
+            ):
+                self.orgs[org_id] = (name, path)
+        for person_id, (_name, home) in self.people.items():
+            if home in self.orgs:
+                self.paths[person_id].append(self.orgs[home][1])
+        self.sections: dict[int, Section] = {}
+        if section_ids:
+            found = session.execute(select(Section).where(Section.id.in_(section_ids)))
+            self.sections = {section.id: section for section in found.scalars()}
+        self._roots: dict[int, tuple[str, ...]] = {}
+        self._consultations: dict[int, Consultation] = {}
+
+    def consultation(self, consultation_id: int) -> Consultation:
+        # held here: the session's identity map holds objects weakly, so it would load it again
+        if consultation_id not in self._consultations:
+            self._consultations[consultation_id] = consultations.get(
+                session=self.session, consultation_id=consultation_id
+            )
+        return self._consultations[consultation_id]
+
+    def _scope_roots(self, consultation_id: int) -> tuple[str, ...]:
+        if consultation_id not in self._roots:
+            self._roots[consultation_id] = tuple(
+                self.session.execute(
+                    select(Organisation.tree_path)
+                    .join(ConsultationScope, ConsultationScope.organisation_id == Organisation.id)
+                    .where(ConsultationScope.consultation_id == consultation_id)
+                ).scalars()
+            )
+        return self._roots[consultation_id]
+
+    def in_scope(self, consultation_id: int, paths: Iterable[str]) -> bool:
+        """True if one of the tree paths lies in the consultation's scope (a root's subtree)."""
+        roots = self._scope_roots(consultation_id)
+        return any(path.startswith(root) for path in paths for root in roots)
+
+    def person_in_scope(self, consultation_id: int, person_id: int) -> bool:
+        return self.in_scope(consultation_id, self.paths.get(person_id, ()))
+
+    def org_in_scope(self, consultation_id: int, org_id: int) -> bool:
+        org = self.orgs.get(org_id)
+        return org is not None and self.in_scope(consultation_id, [org[1]])
+
+
 def _check_author(
-    session: Session,
+    lookups: _Lookups,
     consultation: Consultation,
     *,
     author_person_id: int | None,
@@ -107,9 +209,7 @@ def _check_author(
             )
         return
     if author_person_id is not None:
-        if not consultations.person_in_scope(
-            session=session, consultation_id=consultation.id, person_id=author_person_id
-        ):
+        if not lookups.person_in_scope(consultation.id, author_person_id):
             raise UserError(
                 "author_out_of_scope",
                 "Bạn không thuộc phạm vi các tổ chức được lấy ý kiến trong đợt này.",
@@ -130,34 +230,32 @@ def _check_author(
         )
 
 
-def _check_on_behalf_of(session: Session, consultation_id: int, org_id: int | None) -> None:
-    if org_id is None:
-        return
-    if org_id not in consultations.scope_org_ids(session=session, consultation_id=consultation_id):
-        raise UserError(
-            "organisation_out_of_scope",
-            "Tổ chức này không thuộc phạm vi lấy ý kiến của đợt này.",
-            "This organisation is not within the consultation's scope.",
-        )
-
-
-def _section_of(session: Session, consultation: Consultation, section_id: int) -> Section:
-    section = session.get(Section, section_id)
-    if section is None or section.version_id != consultation.draft_version_id:
-        raise UserError(
-            "section_not_in_draft",
-            "Mục được chọn không thuộc dự thảo của đợt lấy ý kiến này.",
-            "The chosen section is not part of this consultation's draft.",
-        )
-    return section
-
-
 def _existing_by_key(session: Session, consultation_id: int, key: str) -> Opinion | None:
     return session.execute(
         select(Opinion).where(
             Opinion.consultation_id == consultation_id, Opinion.idempotency_key == key
         )
     ).scalar_one_or_none()
+
+
+def _existing_by_keys(
+    session: Session, batch: Sequence[Submission]
+) -> dict[tuple[int, str], Opinion]:
+    """Opinions already stored under the batch's (consultation, idempotency key) pairs."""
+    wanted = {(s.consultation_id, vt.clean(s.idempotency_key)) for s in batch if s.idempotency_key}
+    if not wanted:
+        return {}
+    found = session.execute(
+        select(Opinion).where(
+            Opinion.consultation_id.in_({cid for cid, _key in wanted}),
+            Opinion.idempotency_key.in_({key for _cid, key in wanted}),
+        )
+    ).scalars()
+    return {
+        (opinion.consultation_id, opinion.idempotency_key or ""): opinion
+        for opinion in found
+        if (opinion.consultation_id, opinion.idempotency_key) in wanted
+    }
 
 
 def _replay(existing: Opinion, digest: str, author_person_id: int | None) -> SubmitResult:
@@ -172,78 +270,90 @@ def _replay(existing: Opinion, digest: str, author_person_id: int | None) -> Sub
     return SubmitResult(existing, created=False)
 
 
-def submit(
-    *,
-    session: Session,
-    consultation_id: int,
-    text: str,
-    kind: str = OpinionKind.COMMENT,
-    section_id: int | None = None,
-    quote: str | None = None,
-    quote_start: int | None = None,
-    proposed_wording: str | None = None,
-    author_person_id: int | None = None,
-    author_name: str | None = None,
-    anonymous: bool = False,
-    on_behalf_of_id: int | None = None,
-    channel: str = Channel.ONLINE,
-    event_id: int | None = None,
-    idempotency_key: str | None = None,
-    max_chars: int = 10_000,
-    now: datetime | None = None,
-) -> SubmitResult:
-    """Validate and record one opinion; a repeated idempotency key returns the first result.
+@dataclass(slots=True)
+class _Retry:
+    """A submission whose key an earlier one of the same batch is storing: answered with it."""
 
-    The caller commits (see opinions.intake.receive for the durable boundary).
-    """
-    now = now or utcnow()
-    body = clean_text(text, limit=max_chars, field_vi="Ý kiến", field_en="The opinion")
+    first: int  # index of that earlier submission
+    digest: str
+    author_person_id: int | None
+
+
+def _prepare(
+    lookups: _Lookups,
+    submission: Submission,
+    now: datetime,
+    existing: dict[tuple[int, str], Opinion],
+    claimed: dict[tuple[int, str], int],
+) -> dict[str, Any] | SubmitResult | _Retry:
+    """Validate one submission: the row of a new opinion, a replay or a retry in-batch."""
+    s = submission
+    author_person_id = None if s.anonymous else s.author_person_id
+    body = clean_text(s.text, limit=s.max_chars, field_vi="Ý kiến", field_en="The opinion")
     if not body:
         raise UserError("opinion_empty", "Ý kiến không được để trống.", "The opinion is empty.")
     digest = content_hash(body)
-    key = vt.clean(idempotency_key) if idempotency_key else None
+    key = vt.clean(s.idempotency_key) if s.idempotency_key else None
     if key is not None:
         if len(key) > MAX_KEY:
             raise _too_long("Mã chống gửi trùng", "The idempotency key", MAX_KEY)
-        existing = _existing_by_key(session, consultation_id, key)
-        if existing is not None:
-            return _replay(existing, digest, None if anonymous else author_person_id)
-    if kind not in set(OpinionKind):
+        if (s.consultation_id, key) in existing:
+            return _replay(existing[s.consultation_id, key], digest, author_person_id)
+        if (s.consultation_id, key) in claimed:
+            return _Retry(claimed[s.consultation_id, key], digest, author_person_id)
+    if s.kind not in set(OpinionKind):
         raise UserError(
-            "kind_invalid", f"Loại ý kiến không hợp lệ: {kind}.", f"Unknown opinion kind: {kind}."
+            "kind_invalid",
+            f"Loại ý kiến không hợp lệ: {s.kind}.",
+            f"Unknown opinion kind: {s.kind}.",
         )
-    if channel not in set(Channel):
+    if s.channel not in set(Channel):
         raise UserError(
-            "channel_invalid", f"Kênh không hợp lệ: {channel}.", f"Unknown channel: {channel}."
+            "channel_invalid",
+            f"Kênh không hợp lệ: {s.channel}.",
+            f"Unknown channel: {s.channel}.",
         )
-    consultation = consultations.get(session=session, consultation_id=consultation_id)
+    consultation = lookups.consultation(s.consultation_id)
     consultations.ensure_accepting(consultation, now)
     name = (
-        clean_text(author_name, limit=MAX_NAME, field_vi="Họ tên", field_en="The name")
-        if author_name
+        clean_text(s.author_name, limit=MAX_NAME, field_vi="Họ tên", field_en="The name")
+        if s.author_name
         else None
     )
     _check_author(
-        session,
+        lookups,
         consultation,
-        author_person_id=None if anonymous else author_person_id,
+        author_person_id=author_person_id,
         author_name=name,
-        on_behalf_of_id=on_behalf_of_id,
-        anonymous=anonymous,
-        channel=channel,
+        on_behalf_of_id=s.on_behalf_of_id,
+        anonymous=s.anonymous,
+        channel=s.channel,
     )
-    _check_on_behalf_of(session, consultation_id, on_behalf_of_id)
+    if s.on_behalf_of_id is not None and not lookups.org_in_scope(
+        consultation.id, s.on_behalf_of_id
+    ):
+        raise UserError(
+            "organisation_out_of_scope",
+            "Tổ chức này không thuộc phạm vi lấy ý kiến của đợt này.",
+            "This organisation is not within the consultation's scope.",
+        )
     quote_text: str | None = None
     span: tuple[int | None, int | None] = (None, None)
-    if section_id is not None:
-        section = _section_of(session, consultation, section_id)
-        if quote:
-            quote_text = clean_text(
-                quote, limit=MAX_QUOTE, field_vi="Đoạn trích dẫn", field_en="The quote"
+    if s.section_id is not None:
+        section = lookups.sections.get(s.section_id)
+        if section is None or section.version_id != consultation.draft_version_id:
+            raise UserError(
+                "section_not_in_draft",
+                "Mục được chọn không thuộc dự thảo của đợt lấy ý kiến này.",
+                "The chosen section is not part of this consultation's draft.",
             )
-            span = locate_quote(section.text, quote_text, quote_start)
+        if s.quote:
+            quote_text = clean_text(
+                s.quote, limit=MAX_QUOTE, field_vi="Đoạn trích dẫn", field_en="The quote"
+            )
+            span = locate_quote(section.text, quote_text, s.quote_start)
             quote_text = section.text[span[0] : span[1]]
-    elif quote:
+    elif s.quote:
         raise UserError(
             "quote_without_section",
             "Muốn trích dẫn, hãy chọn mục của dự thảo chứa đoạn trích.",
@@ -251,67 +361,171 @@ def submit(
         )
     wording = (
         clean_text(
-            proposed_wording, limit=max_chars, field_vi="Đề xuất sửa", field_en="Proposed wording"
+            s.proposed_wording,
+            limit=s.max_chars,
+            field_vi="Đề xuất sửa",
+            field_en="Proposed wording",
         )
         or None
-        if proposed_wording
+        if s.proposed_wording
         else None
     )
-    search_fold, search_tone = search.keys_for(
-        session=session,
-        text=body,
-        author_person_id=None if anonymous else author_person_id,
-        author_name=None if anonymous else name,
-        on_behalf_of_id=on_behalf_of_id,
+    person = lookups.people.get(author_person_id) if author_person_id is not None else None
+    org_id = s.on_behalf_of_id if s.on_behalf_of_id is not None else person and person[1]
+    organisation = lookups.orgs.get(org_id) if org_id is not None else None
+    search_fold, search_tone = search.document_keys(
+        body,
+        person[0] if person is not None else (None if s.anonymous else name),
+        organisation[0] if organisation is not None else None,
     )
-    opinion = Opinion(
-        consultation_id=consultation_id,
-        section_id=section_id,
-        quote=quote_text,
-        quote_start=span[0],
-        quote_end=span[1],
-        text=body,
-        kind=kind,
-        proposed_wording=wording,
-        author_person_id=None if anonymous else author_person_id,
-        author_name=None if anonymous else name,
-        on_behalf_of_id=on_behalf_of_id,
-        channel=channel,
-        event_id=event_id,
-        submitted_at=now,
-        status=OpinionStatus.PUBLISHED if consultation.opinions_public else OpinionStatus.RECEIVED,
-        idempotency_key=key,
-        content_hash=digest,
-        receipt_code=receipt_codes(1)[0],
-        search_fold=search_fold,
-        search_tone=search_tone,
-    )
+    return {
+        "consultation_id": s.consultation_id,
+        "section_id": s.section_id,
+        "quote": quote_text,
+        "quote_start": span[0],
+        "quote_end": span[1],
+        "text": body,
+        "kind": str(s.kind),
+        "proposed_wording": wording,
+        "author_person_id": author_person_id,
+        "author_name": None if s.anonymous else name,
+        "on_behalf_of_id": s.on_behalf_of_id,
+        "channel": str(s.channel),
+        "event_id": s.event_id,
+        "submitted_at": now,
+        "status": str(
+            OpinionStatus.PUBLISHED if consultation.opinions_public else OpinionStatus.RECEIVED
+        ),
+        "idempotency_key": key,
+        "content_hash": digest,
+        "search_fold": search_fold,
+        "search_tone": search_tone,
+        "receipt_code": "",  # given when stored
+    }
+
+
+def _store(
+    session: Session, fresh: dict[int, dict[str, Any]]
+) -> dict[int, SubmitResult | UserError]:
+    """Insert the new opinions in one round of statements; when another writer stored one of
+    their keys meanwhile, one at a time, answering those with the stored opinion."""
+    for row, code in zip(fresh.values(), receipt_codes(len(fresh)), strict=True):
+        row["receipt_code"] = code
     try:
         with session.begin_nested():
-            session.add(opinion)
-            session.flush()
+            stored = bulk.add_many(session, Opinion, list(fresh.values()))
+        return {
+            index: SubmitResult(opinion, created=True)
+            for index, opinion in zip(fresh, stored, strict=True)
+        }
     except IntegrityError:
-        # a concurrent retry with the same key won the race: answer with its opinion
-        existing = _existing_by_key(session, consultation_id, key) if key else None
-        if existing is None:
+        if len(fresh) == 1 and next(iter(fresh.values()))["idempotency_key"] is None:
             raise
-        return _replay(existing, digest, None if anonymous else author_person_id)
-    audit.record(
-        session=session,
-        action="opinion.received",
-        entity_type="opinion",
-        entity_id=opinion.id,
-        actor_person_id=author_person_id if not anonymous else None,
-        payload={
-            "consultation_id": consultation_id,
-            "section_id": section_id,
-            "channel": channel,
-            "content_hash": digest,
-            "receipt": opinion.receipt_code,
-        },
-        occurred_at=now,
-    )
-    return SubmitResult(opinion, created=True)
+    outcomes: dict[int, SubmitResult | UserError] = {}
+    for index, row in fresh.items():
+        try:
+            with session.begin_nested():
+                (opinion,) = bulk.add_many(session, Opinion, [row])
+            outcomes[index] = SubmitResult(opinion, created=True)
+        except IntegrityError:
+            key = row["idempotency_key"]
+            existing = _existing_by_key(session, row["consultation_id"], key) if key else None
+            if existing is None:
+                raise
+            try:
+                outcomes[index] = _replay(existing, row["content_hash"], row["author_person_id"])
+            except UserError as error:
+                outcomes[index] = error
+    return outcomes
+
+
+def submit_many(
+    *, session: Session, submissions: Sequence[Submission], now: datetime | None = None
+) -> list[SubmitResult | UserError]:
+    """Validate and record a batch of opinions in a few statements; one outcome per submission.
+
+    A submission that is refused gets its UserError and does not affect the others; a repeated
+    idempotency key (stored before, or earlier in the same batch) gets the first result. The
+    caller commits (see opinions.intake for the durable boundary).
+    """
+    now = now or utcnow()
+    lookups = _Lookups(session, submissions)
+    existing = _existing_by_keys(session, submissions)
+    claimed: dict[tuple[int, str], int] = {}
+    outcomes: list[SubmitResult | UserError | _Retry | None] = [None] * len(submissions)
+    fresh: dict[int, dict[str, Any]] = {}
+    for index, submission in enumerate(submissions):
+        try:
+            prepared = _prepare(lookups, submission, now, existing, claimed)
+        except UserError as error:
+            outcomes[index] = error
+            continue
+        if isinstance(prepared, dict):
+            fresh[index] = prepared
+            if prepared["idempotency_key"] is not None:
+                claimed[submission.consultation_id, prepared["idempotency_key"]] = index
+        else:
+            outcomes[index] = prepared
+    if fresh:
+        stored = _store(session, fresh)
+        for index, outcome in stored.items():
+            outcomes[index] = outcome
+        created = [
+            outcome.opinion
+            for outcome in stored.values()
+            if isinstance(outcome, SubmitResult) and outcome.created
+        ]
+        audit.record_many(
+            session=session,
+            events=[
+                audit.NewEvent(
+                    action="opinion.received",
+                    entity_type="opinion",
+                    entity_id=opinion.id,
+                    actor_person_id=opinion.author_person_id,
+                    payload={
+                        "consultation_id": opinion.consultation_id,
+                        "section_id": opinion.section_id,
+                        "channel": opinion.channel,
+                        "content_hash": opinion.content_hash,
+                        "receipt": opinion.receipt_code,
+                    },
+                    occurred_at=now,
+                )
+                for opinion in created
+            ],
+        )
+    return [_resolve(outcome, outcomes) for outcome in outcomes]
+
+
+def _resolve(
+    outcome: SubmitResult | UserError | _Retry | None,
+    outcomes: list[SubmitResult | UserError | _Retry | None],
+) -> SubmitResult | UserError:
+    """An in-batch retry answered like a retry after the first submission's commit."""
+    if isinstance(outcome, _Retry):
+        first = outcomes[outcome.first]
+        if not isinstance(first, SubmitResult):
+            assert isinstance(first, UserError)
+            return first
+        try:
+            return _replay(first.opinion, outcome.digest, outcome.author_person_id)
+        except UserError as error:
+            return error
+    assert outcome is not None
+    return outcome
+
+
+def submit(*, session: Session, now: datetime | None = None, **fields: Any) -> SubmitResult:
+    """Validate and record one opinion (see Submission for the fields); a repeated idempotency
+    key returns the first result. Raises the UserError of a refused submission.
+
+    The caller commits (see opinions.intake for the durable boundary).
+    """
+    (outcome,) = submit_many(session=session, submissions=[Submission(**fields)], now=now)
+    if isinstance(outcome, UserError):
+        raise outcome
+    return outcome
 
 
 def get(*, session: Session, opinion_id: int) -> Opinion:

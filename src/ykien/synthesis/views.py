@@ -723,7 +723,7 @@ def _download(report: exports.Report, fmt: str, stem: str) -> Response:
 
 
 def _issue(request: Request) -> reports.Issue:
-    settings = get_settings(request)
+    settings: Settings = request.app.state.settings
     place = settings.report_place
     return reports.Issue(place=place, issued_on=reports.vietnam_today(settings.tz))
 

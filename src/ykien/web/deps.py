@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from ykien.accounts.credentials import Credential, TokenInvalid
 from ykien.accounts.models import Account, Membership, Person, Role
+from ykien.accounts.tokens import account_for_token
 from ykien.config import Settings
-from ykien.errors import Forbidden, UserError
+from ykien.errors import Forbidden, LoginRequired
 from ykien.orgs.models import Organisation
 
 SESSION_USER = "account_id"
 MAX_ID = 2_147_483_647  # the databases' INTEGER: a larger id is a 422, not a database error
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    """The app's settings (async: nothing to wait for, so no worker thread is needed)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -95,42 +100,50 @@ def load_principal(session: Session, account_id: int) -> Principal | None:
     )
 
 
-def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
-    """The signed-in account (session cookie) or the API token's account, else None."""
-    cached = getattr(request.state, "principal", None)
-    if cached is not None:
-        return cached
-    from ykien.accounts.tokens import account_for_token
+def authenticates_itself(endpoint: F) -> F:
+    """Mark a route that checks its caller's credentials itself (in its own transaction): the
+    app-wide principal dependency then reads nothing for it (see opinions.intake)."""
+    endpoint.authenticates_itself = True  # type: ignore[attr-defined]
+    return endpoint
 
-    account_id: int | None = None
+
+def request_credential(request: Request) -> Credential:
+    """The caller's credential as sent (API token or session account), not checked yet."""
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        account_id = account_for_token(session=db, token=authorization[7:].strip())
-        if account_id is None:
-            raise UserError(
-                "token_invalid",
-                "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
-                "The API token is invalid or revoked.",
-            )
-        request.state.token_auth = True
-    else:
-        account_id = request.session.get(SESSION_USER)
-    principal = load_principal(db, account_id) if account_id else None
+        return Credential(token=authorization[7:].strip())
+    account_id = request.session.get(SESSION_USER)
+    return Credential(account_id=account_id if isinstance(account_id, int) else None)
+
+
+def _principal_of(request: Request, credential: Credential) -> Principal | None:
+    with request.app.state.session_factory() as db:
+        account_id = credential.account_id
+        if credential.token is not None:
+            account_id = account_for_token(session=db, token=credential.token)
+            if account_id is None:
+                raise TokenInvalid()
+        return load_principal(db, account_id) if account_id else None
+
+
+async def current_principal(request: Request) -> Principal | None:
+    """The signed-in account (session cookie) or the API token's account, else None."""
+    if hasattr(request.state, "principal"):
+        principal: Principal | None = request.state.principal
+        return principal
+    if getattr(request.scope.get("endpoint"), "authenticates_itself", False):
+        return None
+    credential = request_credential(request)
+    principal = None
+    if credential.token is not None or credential.account_id is not None:
+        principal = await run_in_threadpool(_principal_of, request, credential)
     request.state.principal = principal
     return principal
 
 
-class LoginRequired(UserError):
-    status_code = 401
-
-
 def require_principal(principal: Principal | None = Depends(current_principal)) -> Principal:
     if principal is None:
-        raise LoginRequired(
-            "login_required",
-            "Vui lòng đăng nhập để tiếp tục.",
-            "Please sign in to continue.",
-        )
+        raise LoginRequired()
     return principal
 
 
