@@ -1,4 +1,5 @@
 import asyncio
+from concurrent.futures import Future
 
 import pytest
 from sqlalchemy import Engine, func, select, update
@@ -124,3 +125,20 @@ def test_an_inactive_account_cannot_submit(fresh_engine: Engine) -> None:
             session, [(Submission(world.consultation.id, "Ý kiến"), Credential(token=token))]
         )
     assert isinstance(outcome[0], LoginRequired)
+
+
+def test_a_cancelled_request_is_left_out_and_the_writer_goes_on(fresh_engine: Engine) -> None:
+    factory, world, token = _writer_world(fresh_engine)
+    cid = world.consultation.id
+    writer = IntakeWriter(factory)
+    gone: Future[Receipt] = Future()
+    gone.cancel()  # its client went away before the writer took it
+    writer._queue.put((Submission(cid, "Người gửi đã đi"), Credential(token=token), gone))
+    try:
+        receipt = asyncio.run(writer.submit(Submission(cid, "Ý kiến sau"), Credential(token=token)))
+    finally:
+        writer.close()
+    assert receipt.created
+    with factory() as session:
+        texts = session.execute(select(Opinion.text).where(Opinion.consultation_id == cid))
+        assert list(texts.scalars()) == ["Ý kiến sau"]

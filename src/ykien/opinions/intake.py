@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ykien.accounts import credentials
@@ -130,11 +131,14 @@ class IntakeWriter:
             thread.join()
 
     def _take(self) -> tuple[list[_Item], bool]:
-        """The next batch: wait for one item, then take what else is waiting; True at the end."""
+        """The next batch: wait for one item, then take what else is waiting; True at the end.
+
+        Items whose request was cancelled (the client went away) before they were taken are
+        left out; the others can no longer be cancelled, so each gets its answer."""
         first = self._queue.get()
         if first is None:
             return [], True
-        items = [first]
+        items = [first] if first[2].set_running_or_notify_cancel() else []
         while len(items) < self.max_batch:
             try:
                 item = self._queue.get_nowait()
@@ -142,7 +146,8 @@ class IntakeWriter:
                 break
             if item is None:
                 return items, True
-            items.append(item)
+            if item[2].set_running_or_notify_cancel():
+                items.append(item)
         return items, False
 
     def _run(self) -> None:
@@ -153,9 +158,15 @@ class IntakeWriter:
                 self._write(items)
 
     def _write(self, items: list[_Item]) -> None:
+        batch = [(s, c) for s, c, _f in items]
         try:
-            with unit_of_work(self.session_factory) as session:
-                outcomes = record_batch(session, [(s, c) for s, c, _f in items])
+            try:
+                with unit_of_work(self.session_factory) as session:
+                    outcomes = record_batch(session, batch)
+            except OperationalError:  # e.g. a deadlock with another writer: once more
+                log.warning("intake batch of %d failed once; retrying", len(items), exc_info=True)
+                with unit_of_work(self.session_factory) as session:
+                    outcomes = record_batch(session, batch)
         except Exception as error:  # the whole batch failed: no item is acknowledged
             log.exception("intake batch of %d failed", len(items))
             for _s, _c, future in items:
