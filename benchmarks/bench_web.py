@@ -2,8 +2,8 @@
 
 1. Builds a consultation with 1,000 sections and 200,000 opinions in a throw-away PostgreSQL
    database (draft parsed from text, opinions through the bulk importer).
-2. Serves the real app with uvicorn in a child process and measures, from this process, the p50
-   and p95 latency of the draft reader and of the opinion list with a section filter and a search.
+2. Serves the real app (`ykien serve --workers 2`) in child processes and measures, from this
+   process, the p50 and p95 latency of the draft reader and of the opinion list with a section filter and a search.
 3. Drives opinion submission over HTTP with `wrk` (a second process, loopback only, bounded in
    time) and prints acknowledged opinions/s and p99, beside the same load on a bare FastAPI JSON
    endpoint served the same way in the same run.
@@ -166,12 +166,12 @@ BARE_APP = textwrap.dedent(
 
 @contextmanager
 def server(args: list[str], env: dict[str, str]) -> Iterator[str]:
+    """`args` served on a free loopback port by `python -m ...` (2 worker processes)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", *args, "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+        [sys.executable, "-m", *args, "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
         env={**os.environ, **env},
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -271,7 +271,7 @@ def run(opinions: int, seconds: int, samples: int) -> None:
         )
         cid, section = data["consultation_id"], data["section_id"]
         env = {"YKIEN_DATABASE_URL": url, "YKIEN_DATA_DIR": str(folder)}
-        app_args = ["--factory", "ykien.app:create_app_from_env", "--workers", "2"]
+        app_args = ["ykien.cli", "serve"]  # settings from the YKIEN_* variables
         with server(app_args, env) as base, httpx.Client(base_url=base, timeout=30) as client:
             for name, path in [
                 ("draft reader", f"/c/{cid}"),
@@ -288,7 +288,8 @@ def run(opinions: int, seconds: int, samples: int) -> None:
             return
         bare_file = folder / "bare_app.py"
         bare_file.write_text(BARE_APP, encoding="utf-8")
-        with server(["--app-dir", str(folder), "bare_app:app", "--workers", "2"], {}) as base:
+        bare_env = {"PYTHONPATH": os.pathsep.join([str(folder), *sys.path])}
+        with server(["ykien.web.serve", "bare_app:app"], bare_env) as base:
             bare = load(base, int(cid), "x", seconds, folder)  # type: ignore[call-overload]
         print(
             f"  submissions: {ours['rate']:,.0f} acknowledged/s, p99 {ours['p99']:.0f} ms "

@@ -484,22 +484,27 @@ def audit_verify(ctx: Context) -> None:
     sys.exit(1)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    import uvicorn
-
-    from ykien.app import create_app
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    from ykien.web import serve
 
     console.print(f"ykien: http://{host}:{port}/  (Ctrl+C để dừng / to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    serve.run(settings, host=host, port=port, workers=workers)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes, each with its own listening socket (the kernel spreads connections).",
+)
 @pass_context
-def serve(ctx: Context, host: str, port: int) -> None:
+def serve(ctx: Context, host: str, port: int, workers: int) -> None:
     """Serve the web app (the schema must be up to date: ykien db upgrade)."""
-    _serve(ctx.settings, host, port)
+    _serve(ctx.settings, host, port, workers)
 
 
 @main.command()

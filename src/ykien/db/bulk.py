@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import BindParameter, Dialect, Table, bindparam, insert, text, update
+from sqlalchemy import Dialect, Table, TextClause, bindparam, insert, text, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.types import NullType
 
@@ -36,16 +38,10 @@ def insert_returning_ids(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
         )
         return list(result.scalars())
-    columns = list(rows[0])
-    arrays = _arrays(table, dialect, columns, rows)
-    # one statement of fixed text (prepared once) whatever the number of rows; ids come from the
-    # sequence in ORDER BY order, so sorting them gives the rows' order
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"SELECT {', '.join(columns)} FROM unnest({_typed(table, dialect, columns)}) "
-        f"WITH ORDINALITY AS given({', '.join(columns)}, n) ORDER BY n RETURNING id"
-    )
-    return sorted(session.execute(text(sql).bindparams(*arrays)).scalars())
+    plan = _plan("insert", table, tuple(rows[0]), dialect)
+    ids = connection.execute(plan.statement, plan.arrays(rows)).scalars()
+    # ids come from the sequence in the statement's ORDER BY order: sorted, they are the rows'
+    return sorted(ids)
 
 
 def update_many(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
@@ -53,42 +49,60 @@ def update_many(session: Session, model: type[Base], rows: Sequence[dict[str, An
     if not rows:
         return
     table = cast(Table, model.__table__)
-    dialect = session.connection().dialect
-    columns = [name for name in rows[0] if name != "id"]
+    connection = session.connection()
+    dialect = connection.dialect
     if dialect.name != "postgresql":
+        columns = [name for name in rows[0] if name != "id"]
         session.execute(
             update(table).where(table.c.id == bindparam("row_id")),
             [{"row_id": row["id"], **{name: row[name] for name in columns}} for row in rows],
         )
         return
-    names = ["id", *columns]
-    sql = (
-        f"UPDATE {table.name} SET {', '.join(f'{name} = given.{name}' for name in columns)} "
-        f"FROM unnest({_typed(table, dialect, names)}) AS given({', '.join(names)}) "
-        f"WHERE {table.name}.id = given.id"
-    )
-    session.execute(text(sql).bindparams(*_arrays(table, dialect, names, rows)))
+    plan = _plan("update", table, tuple(rows[0]), dialect)
+    connection.execute(plan.statement, plan.arrays(rows))
 
 
-def _typed(table: Table, dialect: Dialect, columns: Sequence[str]) -> str:
-    """The array parameters of unnest(), cast to the columns' types."""
-    return ", ".join(
+@dataclass(frozen=True)
+class _Plan:
+    """A PostgreSQL statement taking one array per column (unnest), and how to fill them."""
+
+    statement: TextClause
+    columns: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+    def arrays(self, rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+        """One array per column, with the column types' own conversions applied."""
+        arrays = {}
+        for name, process in zip(self.columns, self.processors, strict=True):
+            values = [row[name] for row in rows]
+            if process is not None:
+                values = [None if value is None else process(value) for value in values]
+            arrays[name] = values
+        return arrays
+
+
+@lru_cache(maxsize=64)
+def _plan(kind: str, table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Plan:
+    """Built once per table and set of columns: its text is the same for any number of rows,
+    so the driver parses it once and the server prepares it once."""
+    names = ", ".join(columns)
+    typed = ", ".join(
         f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in columns
     )
-
-
-def _arrays(
-    table: Table, dialect: Dialect, columns: Sequence[str], rows: Sequence[dict[str, Any]]
-) -> list[BindParameter[Any]]:
-    """One array per column, with the column types' own conversions applied."""
-    params = []
-    for name in columns:
-        process = table.c[name].type.bind_processor(dialect)
-        values = [row[name] for row in rows]
-        if process is not None:
-            values = [None if value is None else process(value) for value in values]
-        params.append(bindparam(name, values, type_=NullType()))
-    return params
+    if kind == "insert":
+        sql = (
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM unnest({typed}) "
+            f"WITH ORDINALITY AS given({names}, n) ORDER BY n RETURNING id"
+        )
+    else:
+        assignments = ", ".join(f"{name} = given.{name}" for name in columns if name != "id")
+        sql = (
+            f"UPDATE {table.name} SET {assignments} FROM unnest({typed}) AS given({names}) "
+            f"WHERE {table.name}.id = given.id"
+        )
+    statement = text(sql).bindparams(*(bindparam(name, type_=NullType()) for name in columns))
+    processors = tuple(table.c[name].type.bind_processor(dialect) for name in columns)
+    return _Plan(statement, columns, processors)
 
 
 def add_many(session: Session, model: type[M], rows: Sequence[dict[str, Any]]) -> list[M]:
