@@ -3,7 +3,8 @@
 1. Builds a consultation with 1,000 sections and 200,000 opinions in a throw-away PostgreSQL
    database (draft parsed from text, opinions through the bulk importer).
 2. Serves the real app (`ykien serve --workers 2`) in child processes and measures, from this
-   process, the p50 and p95 latency of the draft reader and of the opinion list with a section filter and a search.
+   process, the p50 and p95 latency of the draft reader and of the opinion list with a section
+   filter and a search.
 3. Drives opinion submission over HTTP with `wrk` (a second process, loopback only, bounded in
    time) and prints acknowledged opinions/s and p99, beside the same load on a bare FastAPI JSON
    endpoint served the same way in the same run.

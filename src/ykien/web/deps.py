@@ -141,13 +141,15 @@ async def current_principal(request: Request) -> Principal | None:
     return principal
 
 
-def require_principal(principal: Principal | None = Depends(current_principal)) -> Principal:
+async def require_principal(
+    principal: Principal | None = Depends(current_principal),
+) -> Principal:
     if principal is None:
         raise LoginRequired()
     return principal
 
 
-def require_staff(principal: Principal = Depends(require_principal)) -> Principal:
+async def require_staff(principal: Principal = Depends(require_principal)) -> Principal:
     if not principal.is_staff:
         raise Forbidden(
             "forbidden", "Bạn không có quyền truy cập trang này.", "You may not open this page."
