@@ -1,7 +1,7 @@
 """Fuzz the parsers: only UserError may escape read_document; spans always slice exactly.
 
-atheris is not used: it needs a compiler toolchain and a build against this Python, which the
-offline environment does not provide; hypothesis covers the same entry points in the suite.
+Property-based (hypothesis) with structured inputs; test_fuzz_atheris.py runs coverage-guided
+fuzzing (atheris) on the same entry points.
 """
 
 from __future__ import annotations
