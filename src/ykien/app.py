@@ -20,6 +20,7 @@ from ykien.errors import LoginRequired, UserError
 from ykien.opinions.intake import IntakeWriter
 from ykien.queue import EmbeddedWorker, make_queue
 from ykien.web.deps import current_principal
+from ykien.web.forms import Redraw
 from ykien.web.i18n import translator
 from ykien.web.security import BodySizeLimit
 from ykien.web.templating import make_templates, render, request_language
@@ -116,6 +117,10 @@ def create_app(settings: Settings) -> FastAPI:
         dashboard_router,
     ):
         app.include_router(router)
+
+    @app.exception_handler(Redraw)
+    async def redraw(_request: Request, signal: Redraw) -> Response:
+        return signal.response  # a form page drawn again after its transaction rolled back
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, error: UserError) -> Response:

@@ -16,16 +16,11 @@ from ykien.accounts import service as accounts
 from ykien.accounts import tokens
 from ykien.accounts.models import Account
 from ykien.errors import UserError
-from ykien.web.deps import (
-    SESSION_USER,
-    Principal,
-    current_principal,
-    get_db,
-    require_principal,
-)
+from ykien.web.deps import SESSION_USER, Principal, current_principal, require_principal
 from ykien.web.i18n import LANGUAGES, translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import LANGUAGE_COOKIE, render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 

@@ -20,19 +20,12 @@ from ykien.analysis import jobs
 from ykien.analysis import service as analysis
 from ykien.analysis.models import AnalysisRun
 from ykien.consultations import service as consultations
-from ykien.consultations.secretariat_views import check_runs
 from ykien.errors import UserError
-from ykien.web.deps import (
-    MAX_ID,
-    MODERATOR_ROLES,
-    STAFF_ROLES,
-    PathId,
-    Principal,
-    get_db,
-    require_staff,
-)
+from ykien.web.access import check_runs
+from ykien.web.deps import MAX_ID, MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, require_staff
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -23,69 +23,18 @@ from ykien.drafts.models import Draft, DraftKind, DraftVersion
 from ykien.errors import Forbidden, UserError
 from ykien.orgs import service as orgs
 from ykien.timefmt import parse_datetime
-from ykien.web.deps import (
-    MODERATOR_ROLES,
-    STAFF_ROLES,
-    Principal,
-    get_db,
-    get_settings,
-    require_staff,
-)
+from ykien.web.access import check_runs, may_run, require_manager, roots_of
+from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, Principal, get_settings, require_staff
+from ykien.web.flash import add_flash, pop_flashes
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 
-FLASHES = "flashes"
 INPUT_FORMAT = "%d/%m/%Y %H:%M"
 MAX_DRAFT_CHOICES = 300
-
-
-# --- who may do what -------------------------------------------------------------------------
-
-
-def roots_of(principal: Principal, roles: Iterable[str]) -> list[str]:
-    """The tree paths the principal's `roles` cover."""
-    return [path for role in roles for path in principal.roles.get(role, ())]
-
-
-def require_manager(principal: Principal = Depends(require_staff)) -> Principal:
-    """A secretary (or admin) somewhere: may create consultations and import opinions."""
-    if not principal.has_any(MODERATOR_ROLES):
-        raise Forbidden(
-            "forbidden",
-            "Chỉ thư ký tổng hợp mới được thực hiện thao tác này.",
-            "Only a secretariat may do this.",
-        )
-    return principal
-
-
-def may_run(principal: Principal, paths: Iterable[str], roles: Iterable[str]) -> bool:
-    """True if the principal holds one of `roles` over the organiser or a scope root."""
-    wanted = tuple(roles)
-    return any(principal.covers(path, wanted) for path in paths)
-
-
-def check_runs(
-    db: Session, principal: Principal, consultation_id: int, roles: Iterable[str]
-) -> None:
-    """Refuse unless the principal's roles cover the consultation (404 if it does not exist)."""
-    paths = consultations.authority_paths(session=db, consultation_id=consultation_id)
-    if not may_run(principal, paths, roles):
-        raise Forbidden(
-            "consultation_forbidden",
-            "Vai trò của bạn không bao gồm đơn vị tổ chức đợt lấy ý kiến này.",
-            "Your role does not cover the organisation running this consultation.",
-        )
-
-
-def add_flash(request: Request, message: str) -> None:
-    request.session[FLASHES] = [*request.session.get(FLASHES, []), message]
-
-
-def pop_flashes(request: Request) -> list[str]:
-    return list(request.session.pop(FLASHES, []))
 
 
 # --- labels ------------------------------------------------------------------------------------

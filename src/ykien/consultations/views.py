@@ -16,8 +16,8 @@ from ykien.db.base import utcnow
 from ykien.drafts.models import Draft, DraftVersion
 from ykien.opinions.models import Opinion
 from ykien.orgs.models import Organisation
-from ykien.web.deps import get_db
 from ykien.web.templating import render
+from ykien.web.tx import get_db
 
 router = APIRouter()
 

@@ -16,13 +16,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from ykien.consultations import service as consultations
-from ykien.consultations.secretariat_views import check_runs
 from ykien.dashboard import charts
 from ykien.dashboard import service as figures
 from ykien.decisions.models import DECISION_STATUS_LABELS, OUTCOME_LABELS, SYNTHESIS_LABELS
-from ykien.web.deps import STAFF_ROLES, PathId, Principal, get_db, require_staff
+from ykien.web.access import check_runs
+from ykien.web.deps import STAFF_ROLES, PathId, Principal, require_staff
 from ykien.web.i18n import translator
 from ykien.web.templating import CHANNEL_LABELS, KIND_LABELS, render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 Id = PathId

@@ -23,7 +23,6 @@ from ykien.accounts.models import Role
 from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Subcommittee
-from ykien.consultations.secretariat_views import check_runs
 from ykien.db.base import utcnow
 from ykien.decisions import notify
 from ykien.decisions import service as decisions
@@ -43,19 +42,20 @@ from ykien.events import service as events
 from ykien.events.models import Notification
 from ykien.opinions import queries
 from ykien.orgs import service as orgs
+from ykien.web.access import check_runs
 from ykien.web.deps import (
     MAX_ID,
     PathId,
     Principal,
     current_principal,
     forbid,
-    get_db,
     get_settings,
     require_principal,
     require_staff,
 )
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 log = logging.getLogger(__name__)

@@ -35,7 +35,6 @@ from ykien.web.deps import (
     Principal,
     authenticates_itself,
     current_principal,
-    get_db,
     get_settings,
     request_credential,
     require_principal,
@@ -43,6 +42,7 @@ from ykien.web.deps import (
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 

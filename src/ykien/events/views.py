@@ -24,15 +24,7 @@ from sqlalchemy.orm import Session
 from ykien.accounts.models import Person
 from ykien.config import Settings
 from ykien.consultations import service as consultations
-from ykien.consultations.secretariat_views import (
-    add_flash,
-    check_runs,
-    may_run,
-    parse_moment,
-    pop_flashes,
-    roots_of,
-    upload_name,
-)
+from ykien.consultations.secretariat_views import parse_moment, upload_name
 from ykien.drafts import service as drafts
 from ykien.errors import Forbidden, UserError
 from ykien.events import service as events
@@ -50,19 +42,21 @@ from ykien.events.models import (
 from ykien.opinions.models import Opinion, OpinionKind
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
+from ykien.web.access import check_runs, may_run, roots_of
 from ykien.web.deps import (
     MAX_ID,
     MODERATOR_ROLES,
     STAFF_ROLES,
     PathId,
     Principal,
-    get_db,
     get_settings,
     require_staff,
 )
+from ykien.web.flash import add_flash, pop_flashes
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 Id = PathId

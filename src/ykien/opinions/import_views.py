@@ -26,27 +26,17 @@ from sqlalchemy.orm import Session
 
 from ykien.config import Settings
 from ykien.consultations import service as consultations
-from ykien.consultations.secretariat_views import (
-    check_runs,
-    clean_filename,
-    require_manager,
-    upload_name,
-)
+from ykien.consultations.secretariat_views import clean_filename, upload_name
 from ykien.errors import NotFound, UserError
 from ykien.opinions import importer
 from ykien.opinions.importer import ColumnMapping, ImportResult
 from ykien.opinions.models import Channel, ImportBatch
-from ykien.web.deps import (
-    MODERATOR_ROLES,
-    STAFF_ROLES,
-    Principal,
-    get_db,
-    get_settings,
-    require_staff,
-)
+from ykien.web.access import check_runs, require_manager
+from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, Principal, get_settings, require_staff
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 

@@ -24,12 +24,12 @@ from ykien.web.deps import (
     Principal,
     current_principal,
     forbid,
-    get_db,
     get_settings,
     require_principal,
 )
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 

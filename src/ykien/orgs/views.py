@@ -14,21 +14,16 @@ from sqlalchemy.orm import Session
 from ykien.accounts import invitations
 from ykien.accounts import service as accounts
 from ykien.accounts.models import Membership, Role
-from ykien.consultations.secretariat_views import add_flash, pop_flashes, roots_of
 from ykien.errors import Forbidden, NotFound, UserError
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation, OrgKind
-from ykien.web.deps import (
-    SESSION_USER,
-    STAFF_ROLES,
-    Principal,
-    get_db,
-    require_principal,
-    require_staff,
-)
+from ykien.web.access import roots_of
+from ykien.web.deps import SESSION_USER, STAFF_ROLES, Principal, require_principal, require_staff
+from ykien.web.flash import add_flash, pop_flashes
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 

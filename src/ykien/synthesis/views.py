@@ -43,12 +43,12 @@ from ykien.web.deps import (
     PathId,
     Principal,
     current_principal,
-    get_db,
     get_settings,
     require_staff,
 )
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
+from ykien.web.tx import get_db
 
 router = APIRouter()
 Id = PathId

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -28,18 +28,6 @@ async def get_settings(request: Request) -> Settings:
     """The app's settings (async: nothing to wait for, so no worker thread is needed)."""
     settings: Settings = request.app.state.settings
     return settings
-
-
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; views commit explicitly before they answer."""
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 @dataclass(frozen=True)
