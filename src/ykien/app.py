@@ -45,7 +45,7 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
 def create_app(settings: Settings) -> FastAPI:
     """Build the app: database, templates, middleware, routes, error handlers."""
     from ykien.accounts.routes import router as accounts_router
-    from ykien.analysis.views import router as analysis_router
+    from ykien.analysis.routes import router as analysis_router
     from ykien.consultations.secretariat_views import router as secretariat_router
     from ykien.consultations.views import router as consultations_router
     from ykien.dashboard.views import router as dashboard_router
