@@ -48,7 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
     from ykien.analysis.routes import router as analysis_router
     from ykien.consultations.secretariat_views import router as secretariat_router
     from ykien.consultations.views import router as consultations_router
-    from ykien.dashboard.views import router as dashboard_router
+    from ykien.dashboard.routes import router as dashboard_router
     from ykien.decisions.views import router as decisions_router
     from ykien.drafts.views import router as reader_router
     from ykien.events.views import router as events_router

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from ykien.analysis import service as analysis
-from ykien.analysis.access import Editable, Viewable, staff_run
+from ykien.analysis.access import Editable, Viewable, ViewableRun
 from ykien.analysis.models import AnalysisRun
 from ykien.analysis.routes.common import analysis_page, enqueue_after_commit
 from ykien.analysis.schemas import OverviewOut, RunOut, RunRequest
@@ -142,5 +142,5 @@ def api_request_run(
 
 
 @router.get("/api/v1/analysis/runs/{run_id}", response_model=RunOut)
-def api_run(run: AnalysisRun = Depends(staff_run)) -> RunOut:
+def api_run(run: AnalysisRun = ViewableRun) -> RunOut:
     return RunOut.model_validate(run, from_attributes=True)
