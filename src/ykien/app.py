@@ -44,17 +44,17 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app: database, templates, middleware, routes, error handlers."""
-    from ykien.accounts.views import router as accounts_router
-    from ykien.analysis.views import router as analysis_router
+    from ykien.accounts.routes import router as accounts_router
+    from ykien.analysis.routes import router as analysis_router
     from ykien.consultations.secretariat_views import router as secretariat_router
     from ykien.consultations.views import router as consultations_router
-    from ykien.dashboard.views import router as dashboard_router
+    from ykien.dashboard.routes import router as dashboard_router
     from ykien.decisions.views import router as decisions_router
     from ykien.drafts.views import router as reader_router
     from ykien.events.views import router as events_router
     from ykien.opinions.import_views import router as import_router
     from ykien.opinions.views import router as opinions_router
-    from ykien.orgs.views import router as orgs_router
+    from ykien.orgs.routes import router as orgs_router
     from ykien.synthesis.views import router as synthesis_router
 
     engine = engine_from_settings(settings)

@@ -10,6 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.factories import NOW, World, build_world
+from tests.web.conftest import app_settings as app_settings  # the web fixtures, for test_routes
+from tests.web.conftest import client as client
+from tests.web.conftest import login as login
+from tests.web.conftest import web_world as web_world
 from ykien.config import Settings
 from ykien.db.engine import make_session_factory, unit_of_work
 from ykien.opinions import service as opinions

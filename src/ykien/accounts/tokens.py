@@ -69,6 +69,17 @@ def revoke(*, session: Session, token_id: int, account_id: int) -> None:
         )
 
 
+def live_tokens(*, session: Session, account_id: int) -> list[ApiToken]:
+    """The account's tokens not revoked, oldest first."""
+    return list(
+        session.execute(
+            select(ApiToken)
+            .where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id)
+        ).scalars()
+    )
+
+
 def _live(tokens: Iterable[str]) -> dict[str, str]:
     """digest -> token for the tokens that could be ours."""
     return {

@@ -58,6 +58,7 @@ class Principal:
 
 STAFF_ROLES = (Role.SECRETARY, Role.SUBCOMMITTEE_MEMBER, Role.CHAIR, Role.ADMIN)
 MODERATOR_ROLES = (Role.SECRETARY, Role.ADMIN)
+ADMIN_ROLES = (Role.ADMIN,)
 
 
 def load_principal(session: Session, account_id: int) -> Principal | None:

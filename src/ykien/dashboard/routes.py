@@ -6,27 +6,25 @@ Staff whose roles cover the consultation may look, as for the analysis pages.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
-from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from ykien.consultations import service as consultations
+from ykien.consultations.models import Consultation
 from ykien.dashboard import charts
 from ykien.dashboard import service as figures
+from ykien.dashboard.schemas import DashboardOut, dashboard_out
 from ykien.decisions.models import DECISION_STATUS_LABELS, OUTCOME_LABELS, SYNTHESIS_LABELS
-from ykien.web.access import check_runs
-from ykien.web.deps import STAFF_ROLES, PathId, Principal, require_staff
+from ykien.web.access import STAFF_ROLES, ConsultationFor
+from ykien.web.deps import Principal, require_staff
 from ykien.web.i18n import translator
 from ykien.web.templating import CHANNEL_LABELS, KIND_LABELS, render, request_language
-from ykien.web.tx import get_db
+from ykien.web.tx import Db
 
 router = APIRouter()
-Id = PathId
+StaffConsultation = Depends(ConsultationFor(STAFF_ROLES))
 TOP_ORGANISATIONS = 15
 TOP_THEMES = 20
 MAX_TABLE_ROWS = 500
@@ -36,27 +34,20 @@ STAGE_LABELS = {**SYNTHESIS_LABELS, figures.NOT_STARTED: "Not started"}
 Translate = Callable[..., str]
 
 
-def _board(request: Request, db: Session, consultation_id: int) -> figures.Dashboard:
-    return figures.dashboard(
-        session=db, consultation_id=consultation_id, tz=request.app.state.settings.tz
-    )
-
-
 @router.get("/c/{consultation_id}/dashboard", response_class=HTMLResponse, include_in_schema=False)
 def dashboard_page(
     request: Request,
-    consultation_id: Id,
+    db: Db,
     principal: Principal = Depends(require_staff),
-    db: Session = Depends(get_db),
+    consultation: Consultation = StaffConsultation,
 ) -> HTMLResponse:
-    check_runs(db, principal, consultation_id, STAFF_ROLES)
-    board = _board(request, db, consultation_id)
+    board = board_of(request, db, consultation)
     _ = translator(request_language(request))
     return render(
         request,
         "dashboard/dashboard.html",
         {
-            "consultation": consultations.get(session=db, consultation_id=consultation_id),
+            "consultation": consultation,
             "board": board,
             "charts": build_charts(board, _),
             "heat_rows": heat_rows(board.sections),
@@ -182,113 +173,19 @@ def build_charts(board: figures.Dashboard, _: Translate) -> dict[str, Markup]:
     }
 
 
-# --- JSON API ------------------------------------------------------------------------------
-
-
-class TallyOut(BaseModel):
-    raw: int = Field(description="every visible opinion")
-    unique: int = Field(description="a campaign counts once")
-
-
-class DayOut(TallyOut):
-    day: date = Field(description="calendar day in the consultation's time zone")
-
-
-class FacetOut(TallyOut):
-    key: str = Field(description="organisation or theme id, kind or channel code; '' for none")
-    name: str
-
-
-class SectionOut(TallyOut):
-    section_id: int
-    label: str
-    heading: str
-    depth: int
-    subtree_raw: int = Field(description="opinions on the section and its sub-sections")
-
-
-class UnitOut(BaseModel):
-    organisation_id: int
-    name: str
-    depth: int
-    stage: str = Field(description="submitted, signed_off, draft or not_started")
-    submitted_at: datetime | None
-
-
-class SynthesesOut(BaseModel):
-    by_stage: dict[str, int]
-    units: list[UnitOut]
-
-
-class DecisionsOut(BaseModel):
-    by_status: dict[str, int]
-    by_outcome: dict[str, int] = Field(description="decisions in force (not superseded)")
-
-
-class DashboardOut(BaseModel):
-    consultation_id: int
-    analysed: bool = Field(description="an analysis has run: unique counts merge campaigns")
-    timezone: str
-    total: TallyOut
-    days: list[DayOut]
-    organisations: list[FacetOut]
-    sections: list[SectionOut]
-    general: TallyOut = Field(description="opinions not attached to a section")
-    kinds: list[FacetOut]
-    channels: list[FacetOut]
-    themes: list[FacetOut]
-    syntheses: SynthesesOut
-    decisions: DecisionsOut
-
-
-def _tally(tally: figures.Tally) -> dict[str, Any]:
-    return {"raw": tally.raw, "unique": tally.unique}
-
-
-def _facets_out(facets: list[figures.FacetTally]) -> list[FacetOut]:
-    return [FacetOut(key=f.key, name=f.name, **_tally(f.tally)) for f in facets]
-
-
-def dashboard_out(board: figures.Dashboard) -> DashboardOut:
-    return DashboardOut(
-        consultation_id=board.consultation_id,
-        analysed=board.analysed,
-        timezone=board.tz_name,
-        total=TallyOut(**_tally(board.total)),
-        days=[DayOut(day=d.day, **_tally(d.tally)) for d in board.days],
-        organisations=_facets_out(board.organisations),
-        sections=[
-            SectionOut(
-                section_id=s.section_id,
-                label=s.label,
-                heading=s.heading,
-                depth=s.depth,
-                subtree_raw=s.subtree_raw,
-                **_tally(s.tally),
-            )
-            for s in board.sections
-        ],
-        general=TallyOut(**_tally(board.general)),
-        kinds=_facets_out(board.kinds),
-        channels=_facets_out(board.channels),
-        themes=_facets_out(board.themes),
-        syntheses=SynthesesOut(
-            by_stage=board.syntheses.by_stage,
-            units=[UnitOut(**vars(unit)) for unit in board.syntheses.units],
-        ),
-        decisions=DecisionsOut(
-            by_status=board.decisions.by_status, by_outcome=board.decisions.by_outcome
-        ),
+def board_of(request: Request, db: Session, consultation: Consultation) -> figures.Dashboard:
+    """The dashboard's figures (the one read function of the page and its JSON twin)."""
+    return figures.dashboard(
+        session=db, consultation_id=consultation.id, tz=request.app.state.settings.tz
     )
 
 
 @router.get("/api/v1/consultations/{consultation_id}/dashboard", response_model=DashboardOut)
 def api_dashboard(
     request: Request,
-    consultation_id: Id,
+    db: Db,
     principal: Principal = Depends(require_staff),
-    db: Session = Depends(get_db),
+    consultation: Consultation = StaffConsultation,
 ) -> DashboardOut:
     """Every figure of the dashboard: opinions raw and de-duplicated, syntheses, decisions."""
-    check_runs(db, principal, consultation_id, STAFF_ROLES)
-    return dashboard_out(_board(request, db, consultation_id))
+    return dashboard_out(board_of(request, db, consultation))

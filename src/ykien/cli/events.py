@@ -1,29 +1,22 @@
-"""`ykien event ingest FILE` and `ykien submission import FILE`.
-
-Registered on the `ykien` command by src/ykien/cli.py; this module does not import it at load
-time (that module imports this one), it reaches the command's Context through click.
-"""
+"""`ykien event ingest FILE` and `ykien submission import FILE`."""
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
-from rich.console import Console
 
-from ykien.errors import UserError
+from ykien.cli.context import (
+    Context,
+    console,
+    current_context,
+    handles_user_errors,
+    organisation_id,
+)
 from ykien.timefmt import parse_datetime
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from ykien.cli import Context
-
-console = Console()
 FIELD_NAMES = {
     "title": "Tên sự kiện",
     "date": "Thời gian",
@@ -39,41 +32,6 @@ FIELD_NAMES = {
 }
 
 
-def _context() -> Context:
-    """The `ykien` command's Context (settings, sessions), set on the root click context."""
-    found: Context = click.get_current_context().obj
-    assert hasattr(found, "transaction"), "run through the ykien command"
-    return found
-
-
-def reports_user_errors(command: Callable[..., None]) -> Callable[..., None]:
-    """A UserError is printed in the configured language; the command exits with status 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            command(*args, **kwargs)
-        except UserError as error:
-            _context().fail(error)
-
-    return wrapper
-
-
-def _organisation_id(session: Session, reference: str) -> int:
-    from ykien.orgs import service as orgs
-
-    if reference.isdigit():
-        return orgs.get(session=session, organisation_id=int(reference)).id
-    found = orgs.find_by_name(session=session, name=reference)
-    if found is None:
-        raise UserError(
-            "org_not_found",
-            f"Không tìm thấy tổ chức “{reference}”.",
-            f"No organisation named “{reference}”.",
-        )
-    return found.id
-
-
 @click.group()
 def event() -> None:
     """Events: seminars, conferences, dialogue meetings, supervision sessions."""
@@ -85,14 +43,14 @@ def event() -> None:
 @click.option("--confirm", is_flag=True, help="Accept every item and record the event.")
 @click.option("--title", help="The event's title, when the report's is wrong or missing.")
 @click.option("--date", "when", help="dd/mm/yyyy [HH:MM], Vietnam time, when missing.")
-@reports_user_errors
+@handles_user_errors
 def event_ingest(
     file: Path, consultation_id: int, confirm: bool, title: str | None, when: str | None
 ) -> None:
     """Read a report or minutes (TXT, DOCX, PDF) of an event and print what was found."""
     from ykien.events import service as events
 
-    ctx = _context()
+    ctx = current_context()
     starts_at = _moment(when, ctx) if when else None
     with ctx.transaction() as session:
         report = events.ingest_report(
@@ -155,17 +113,17 @@ def submission() -> None:
 @click.option("--consultation", "consultation_id", type=int, required=True)
 @click.option("--organisation", required=True, help="The organisation that wrote it: id or name.")
 @click.option("--confirm", is_flag=True, help="Record every item as an opinion.")
-@reports_user_errors
+@handles_user_errors
 def submission_import(file: Path, consultation_id: int, organisation: str, confirm: bool) -> None:
     """Split a comment letter (TXT, DOCX, PDF) into opinions anchored to sections."""
     from ykien.events import service as events
 
-    ctx = _context()
+    ctx = current_context()
     with ctx.transaction() as session:
         letter = events.preview_submission(
             session=session,
             consultation_id=consultation_id,
-            organisation_id=_organisation_id(session, organisation),
+            organisation_id=organisation_id(session, organisation),
             data=file.read_bytes(),
             filename=file.name,
             max_bytes=ctx.settings.max_upload_bytes,

@@ -12,14 +12,9 @@ from sqlalchemy import create_engine, text
 from tests.events.test_service import LETTER
 from tests.factories import SMALL_LAW
 from ykien.cli import main
-from ykien.events.cli import event, submission
 
-REPORTS = Path(__file__).parent / "reports"
+REPORTS = Path(__file__).parent.parent / "events" / "reports"
 Run = Callable[..., Result]
-
-for group in (event, submission):  # the lead registers them in ykien.cli; tests do not rely on it
-    if group.name not in main.commands:
-        main.add_command(group)
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+"""The organisations API contract: what a client sends and what it gets back."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ykien.orgs.models import OrgKind
+
+
+class OrganisationIn(BaseModel):
+    """A new organisation under a parent the caller administers."""
+
+    name: str = Field(max_length=300)
+    short_name: str | None = Field(default=None, max_length=100)
+    kind: str = Field(default=OrgKind.OTHER.value, max_length=32)
+    parent_id: int = Field(ge=1, le=2_147_483_647)
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    parent_id: int | None
+    name: str
+    short_name: str | None
+    kind: str
+    level: int
