@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import Request, UploadFile
+from fastapi import Depends, Request, UploadFile
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,8 +23,10 @@ from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
 from ykien.web.deps import MAX_ID
 from ykien.web.flash import pop_flashes
+from ykien.web.forms import FormValue, Problem
 from ykien.web.i18n import translator
-from ykien.web.templating import request_language
+from ykien.web.security import verify_csrf
+from ykien.web.templating import render, request_language
 
 INPUT_FORMAT = "%d/%m/%Y %H:%M"
 MAX_ORG_CHOICES = 2_000
@@ -152,3 +155,29 @@ def org_names(db: Session, ids: set[int | None]) -> dict[int, str]:
 
 def person_names(db: Session, ids: set[int | None]) -> dict[int, str]:
     return _names(db, ids, Person, Person.full_name)
+
+
+def draw(
+    request: Request, template: str, context: dict[str, Any], problem: Problem | None = None
+) -> HTMLResponse:
+    """An events page with the labels; `problem`: a refused form, shown with its status."""
+    context = {**context, "error": problem.message if problem else None, **labels(request)}
+    status_code = problem.status_code if problem else 200
+    return render(request, template, context, status_code=status_code)
+
+
+def field_text(form: dict[str, FormValue], name: str) -> str:
+    """A single text field of the posted form ("" when absent; the last of repeated ones)."""
+    value = form.get(name, "")
+    return value[-1] if isinstance(value, list) else value
+
+
+# What the events routes declare again and again: a form page's POST (CSRF checked, not in the
+# API documentation), a page, and a JSON state change.
+FORM_POST: dict[str, Any] = {
+    "response_class": HTMLResponse,
+    "include_in_schema": False,
+    "dependencies": [Depends(verify_csrf)],
+}
+PAGE: dict[str, Any] = {"response_class": HTMLResponse, "include_in_schema": False}
+API_POST: dict[str, Any] = {"tags": ["events"], "dependencies": [Depends(verify_csrf)]}

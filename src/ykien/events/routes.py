@@ -24,10 +24,14 @@ from ykien.events import service as events
 from ykien.events.access import ConsultationEvents, managed_event, may_manage, viewed_event
 from ykien.events.models import Event, EventAttendee, EventKind
 from ykien.events.pages import (
+    API_POST,
+    FORM_POST,
+    PAGE,
     all_orgs,
     as_id,
+    draw,
+    field_text,
     is_htmx,
-    labels,
     local,
     max_upload_mb,
     opinion_kind_labels,
@@ -53,7 +57,6 @@ from ykien.web.deps import Principal, get_settings, require_staff
 from ykien.web.flash import add_flash
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
-from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
 from ykien.web.tx import Db, Tx
 
@@ -128,7 +131,7 @@ def event_detail_of(db: Session, event_id: int) -> EventDetailOut:
 # --- events list and event page ------------------------------------------------------------
 
 
-@router.get("/c/{consultation_id}/events", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/c/{consultation_id}/events", **PAGE)
 def events_page(
     request: Request,
     db: Db,
@@ -139,9 +142,8 @@ def events_page(
         "consultation": consultation,
         "items": event_summaries(db, consultation.id),
         "may_manage": may_manage(db, principal, consultation.id),
-        **labels(request),
     }
-    return render(request, "events/list.html", context)
+    return draw(request, "events/list.html", context)
 
 
 @router.get(
@@ -154,7 +156,7 @@ def api_events(db: Db, consultation: Consultation = Viewed) -> list[EventOut]:
     return event_summaries(db, consultation.id)
 
 
-@router.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/events/{event_id}", **PAGE)
 def event_page(
     request: Request,
     db: Db,
@@ -185,11 +187,8 @@ def draw_event_page(
         "may_manage": may_manage(db, principal, event.consultation_id),
         "orgs": all_orgs(db),
         "form": {"text": "", "addressee_id": "", "due_on": "", **form},
-        "error": problem.message if problem else None,
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/event.html", context, status_code=status_code)
+    return draw(request, "events/event.html", context, problem)
 
 
 @router.get("/api/v1/events/{event_id}", response_model=EventDetailOut, tags=["events"])
@@ -261,11 +260,6 @@ def attendee_lines(rows: list[EventAttendee]) -> str:
     return "\n".join(f"{a.name}, {a.title}" if a.title else a.name for a in rows)
 
 
-def _text(form: FormFields, name: str) -> str:
-    value = form.get(name, "")
-    return value[-1] if isinstance(value, list) else value
-
-
 def _organisers(form: FormFields) -> list[str]:
     value = form.get("organisers", [])
     return [o for o in ([value] if isinstance(value, str) else value)[:200] if o]
@@ -274,8 +268,8 @@ def _organisers(form: FormFields) -> list[str]:
 def event_form_values(form: FormFields) -> dict[str, Any]:
     """The event form as typed, to draw it again."""
     return {
-        **{name: _text(form, name) for name in EVENT_FORM_FIELDS},
-        "kind": _text(form, "kind") or EventKind.SEMINAR.value,
+        **{name: field_text(form, name) for name in EVENT_FORM_FIELDS},
+        "kind": field_text(form, "kind") or EventKind.SEMINAR.value,
         "organisers": _organisers(form),
     }
 
@@ -287,10 +281,10 @@ def event_from_form(form: FormFields) -> EventIn:
         EventIn,
         form,
         organiser_ids=organiser_ids,
-        attendees=parse_attendees(_text(form, "attendees")),
-        kind=_text(form, "kind") or EventKind.SEMINAR.value,
-        starts_at=_text(form, "starts_at"),
-        title=_text(form, "title"),
+        attendees=parse_attendees(field_text(form, "attendees")),
+        kind=field_text(form, "kind") or EventKind.SEMINAR.value,
+        starts_at=field_text(form, "starts_at"),
+        title=field_text(form, "title"),
         chair_person_id=None,
         topic_draft_ids=[],
     )
@@ -315,13 +309,10 @@ def draw_event_form(
         "consultation": consultations.get(session=db, consultation_id=consultation_id),
         "event": event,
         "form": form,
-        "error": problem.message if problem else None,
         "orgs": all_orgs(db),
         "max_upload_mb": max_upload_mb(settings),
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/form.html", context, status_code=status_code)
+    return draw(request, "events/form.html", context, problem)
 
 
 def _blank_event_form() -> dict[str, Any]:
@@ -332,7 +323,7 @@ def _blank_event_form() -> dict[str, Any]:
     }
 
 
-@router.get("/c/{consultation_id}/events/new", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/c/{consultation_id}/events/new", **PAGE)
 def new_event_page(
     request: Request,
     db: Db,
@@ -347,12 +338,7 @@ def new_event_page(
 MinutesUpload = Annotated[UploadFile | None, File()]
 
 
-@router.post(
-    "/c/{consultation_id}/events/new",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/c/{consultation_id}/events/new", **FORM_POST)
 def create_event_page(
     request: Request,
     form: FormFields,
@@ -398,7 +384,7 @@ def _filled_form(db: Session, event: Event, settings: Settings) -> dict[str, Any
     }
 
 
-@router.get("/events/{event_id}/edit", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/events/{event_id}/edit", **PAGE)
 def edit_event_page(
     request: Request,
     db: Db,
@@ -411,12 +397,7 @@ def edit_event_page(
     )
 
 
-@router.post(
-    "/events/{event_id}/edit",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/events/{event_id}/edit", **FORM_POST)
 def update_event_page(
     request: Request,
     form: FormFields,
@@ -454,8 +435,7 @@ def update_event_page(
     "/api/v1/consultations/{consultation_id}/events",
     response_model=EventDetailOut,
     status_code=201,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_create_event(
     body: EventIn,
@@ -489,18 +469,15 @@ def draw_entry_page(
         "opinion_kinds": opinion_kind_labels(_),
         "form": {"speaker": "", "section": "", "kind": "comment", "text": "", **form},
         "entry_key": f"entry-{secrets.token_urlsafe(12)}",
-        "error": problem.message if problem else None,
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/entry.html", context, status_code=status_code)
+    return draw(request, "events/entry.html", context, problem)
 
 
 def section_labels(db: Session, consultation_id: int) -> dict[int, str]:
     return {s.id: s.label for s in lookups.consultation_sections(db, consultation_id)}
 
 
-@router.get("/events/{event_id}/entry", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/events/{event_id}/entry", **PAGE)
 def entry_page(request: Request, db: Db, event: Event = Depends(managed_event)) -> HTMLResponse:
     return draw_entry_page(request, db, event, {})
 
@@ -520,27 +497,22 @@ def record_event_opinion(
 
 def entry_from_form(form: FormFields) -> EventOpinionIn:
     """The fast-entry line as the API's input: a picked speaker or section, else as typed."""
-    person_id, name = picked(_text(form, "speaker")[:300])
-    section_id, section_ref = picked(_text(form, "section")[:300])
+    person_id, name = picked(field_text(form, "speaker")[:300])
+    section_id, section_ref = picked(field_text(form, "section")[:300])
     return parse_form(
         EventOpinionIn,
         {},
-        text=_text(form, "text"),
-        kind=_text(form, "kind") or OpinionKind.COMMENT.value,
+        text=field_text(form, "text"),
+        kind=field_text(form, "kind") or OpinionKind.COMMENT.value,
         speaker_person_id=person_id,
         speaker_name=None if person_id else name,
         section_id=section_id,
         section_ref=None if section_id else section_ref,
-        idempotency_key=_text(form, "key") or None,
+        idempotency_key=field_text(form, "key") or None,
     )
 
 
-@router.post(
-    "/events/{event_id}/opinions",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/events/{event_id}/opinions", **FORM_POST)
 def add_opinion_page(
     request: Request,
     form: FormFields,
@@ -550,7 +522,7 @@ def add_opinion_page(
     settings: Settings = Depends(get_settings),
 ) -> Response:
     """One opinion of the fast entry: the new row for htmx, else back to the entry page."""
-    typed = {name: _text(form, name) for name in ("speaker", "section", "kind", "text")}
+    typed = {name: field_text(form, name) for name in ("speaker", "section", "kind", "text")}
 
     def redraw(problem: Problem) -> Response:
         if is_htmx(request):
@@ -576,8 +548,7 @@ def add_opinion_page(
     "/api/v1/events/{event_id}/opinions",
     response_model=EventOpinionOut,
     status_code=201,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_add_opinion(
     body: EventOpinionIn,
@@ -621,9 +592,7 @@ def section_choices(db: Session, consultation_id: int, query: str) -> list[Secti
     ]
 
 
-@router.get(
-    "/c/{consultation_id}/lookup/people", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/c/{consultation_id}/lookup/people", **PAGE)
 def people_options(
     request: Request,
     db: Db,
@@ -636,9 +605,7 @@ def people_options(
     return render(request, "events/_options.html", {"choices": choices})
 
 
-@router.get(
-    "/c/{consultation_id}/lookup/sections", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/c/{consultation_id}/lookup/sections", **PAGE)
 def section_options(
     request: Request,
     db: Db,

@@ -23,7 +23,17 @@ from ykien.events.access import (
 )
 from ykien.events.checks import today_in_vietnam
 from ykien.events.models import Event, Recommendation
-from ykien.events.pages import all_orgs, as_id, labels, org_names, picked
+from ykien.events.pages import (
+    API_POST,
+    FORM_POST,
+    PAGE,
+    all_orgs,
+    as_id,
+    draw,
+    field_text,
+    org_names,
+    picked,
+)
 from ykien.events.recommendations import service as recommendations
 from ykien.events.recommendations.schemas import (
     AnswerIn,
@@ -39,17 +49,11 @@ from ykien.web.deps import STAFF_ROLES, Principal, require_staff
 from ykien.web.flash import add_flash
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
-from ykien.web.security import verify_csrf
-from ykien.web.templating import render, request_language
+from ykien.web.templating import request_language
 from ykien.web.tx import Db, Tx
 
 router = APIRouter()
 Answering = Depends(answered_recommendation)
-
-
-def _text(form: FormFields, name: str) -> str:
-    value = form.get(name, "")
-    return value[-1] if isinstance(value, list) else value
 
 
 def recommendation_out(recommendation: Recommendation) -> RecommendationOut:
@@ -78,12 +82,7 @@ def raise_recommendation(
     )
 
 
-@router.post(
-    "/events/{event_id}/recommendations",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/events/{event_id}/recommendations", **FORM_POST)
 def add_recommendation_page(
     request: Request,
     form: FormFields,
@@ -91,7 +90,7 @@ def add_recommendation_page(
     event: Event = Depends(managed_event),
     principal: Principal = Depends(require_staff),
 ) -> Response:
-    typed = {name: _text(form, name) for name in ("text", "addressee_id", "due_on")}
+    typed = {name: field_text(form, name) for name in ("text", "addressee_id", "due_on")}
 
     def redraw(problem: Problem) -> Response:
         return draw_event_page(request, db, principal, event, typed, problem)
@@ -114,8 +113,7 @@ def add_recommendation_page(
     "/api/v1/events/{event_id}/recommendations",
     response_model=RecommendationOut,
     status_code=201,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_add_recommendation(
     body: RecommendationIn,
@@ -183,7 +181,7 @@ def inbox_of(db: Session, principal: Principal) -> Inbox:
     )
 
 
-@router.get("/recommendations", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/recommendations", **PAGE)
 def recommendations_page(
     request: Request, db: Db, principal: Principal = Depends(require_staff)
 ) -> HTMLResponse:
@@ -192,9 +190,8 @@ def recommendations_page(
         "inbox": _views(db, found.inbox),
         "overdue": _views(db, found.overdue),
         "notifications": found.notifications,
-        **labels(request),
     }
-    return render(request, "events/recommendations.html", context)
+    return draw(request, "events/recommendations.html", context)
 
 
 @router.get("/api/v1/recommendations", response_model=InboxOut, tags=["events"])
@@ -242,16 +239,11 @@ def draw_recommendation_page(
             "due_on": recommendation.due_on.strftime("%d/%m/%Y") if recommendation.due_on else "",
             **(form or {}),
         },
-        "error": problem.message if problem else None,
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/recommendation.html", context, status_code=status_code)
+    return draw(request, "events/recommendation.html", context, problem)
 
 
-@router.get(
-    "/recommendations/{recommendation_id}", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/recommendations/{recommendation_id}", **PAGE)
 def recommendation_page(
     request: Request,
     db: Db,
@@ -306,12 +298,7 @@ def set_status(
     )
 
 
-@router.post(
-    "/recommendations/{recommendation_id}/answer",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/recommendations/{recommendation_id}/answer", **FORM_POST)
 def answer_page(
     request: Request,
     form: FormFields,
@@ -319,7 +306,7 @@ def answer_page(
     recommendation: Recommendation = Answering,
     principal: Principal = Depends(require_staff),
 ) -> Response:
-    typed = _text(form, "answer")
+    typed = field_text(form, "answer")
     return _recommendation_action(
         request,
         db,
@@ -331,12 +318,7 @@ def answer_page(
     )
 
 
-@router.post(
-    "/recommendations/{recommendation_id}/status",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/recommendations/{recommendation_id}/status", **FORM_POST)
 def status_page(
     request: Request,
     form: FormFields,
@@ -344,7 +326,7 @@ def status_page(
     recommendation: Recommendation = Answering,
     principal: Principal = Depends(require_staff),
 ) -> Response:
-    body = {"status": _text(form, "status")}
+    body = {"status": field_text(form, "status")}
     return _recommendation_action(
         request,
         db,
@@ -356,12 +338,7 @@ def status_page(
     )
 
 
-@router.post(
-    "/recommendations/{recommendation_id}/assign",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/recommendations/{recommendation_id}/assign", **FORM_POST)
 def assign_page(
     request: Request,
     form: FormFields,
@@ -369,7 +346,9 @@ def assign_page(
     recommendation: Recommendation = Depends(assigned_recommendation),
     principal: Principal = Depends(require_staff),
 ) -> Response:
-    typed = {name: _text(form, name) for name in ("addressee_id", "responsible_name", "due_on")}
+    typed = {
+        name: field_text(form, name) for name in ("addressee_id", "responsible_name", "due_on")
+    }
     person_id, name = picked(typed["responsible_name"][:300])
     return _recommendation_action(
         request,
@@ -393,8 +372,7 @@ def assign_page(
 @router.post(
     "/api/v1/recommendations/{recommendation_id}/answer",
     response_model=RecommendationOut,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_answer(
     body: AnswerIn,
@@ -409,8 +387,7 @@ def api_answer(
 @router.post(
     "/api/v1/recommendations/{recommendation_id}/status",
     response_model=RecommendationOut,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_status(
     body: StatusIn,

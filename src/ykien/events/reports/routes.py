@@ -19,9 +19,13 @@ from ykien.consultations.secretariat_views import parse_moment
 from ykien.events.access import ConsultationEvents, report_for
 from ykien.events.models import Event, EventKind, EventReport, ItemState, ReportItem
 from ykien.events.pages import (
+    API_POST,
+    FORM_POST,
+    PAGE,
     all_orgs,
     as_id,
-    labels,
+    draw,
+    field_text,
     local,
     max_upload_mb,
     person_names,
@@ -36,19 +40,13 @@ from ykien.web.deps import PathId, Principal, get_settings, require_staff
 from ykien.web.flash import add_flash
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
-from ykien.web.security import verify_csrf
-from ykien.web.templating import render, request_language
+from ykien.web.templating import request_language
 from ykien.web.tx import Db, Tx
 
 router = APIRouter()
 Managed = Depends(ConsultationEvents(manage=True))
 PathItem = PathId
 ReportText = Annotated[str, Form(max_length=1_000_000)]
-
-
-def _text(form: FormFields, name: str) -> str:
-    value = form.get(name, "")
-    return value[-1] if isinstance(value, list) else value
 
 
 # --- ingestion -------------------------------------------------------------------------------
@@ -88,17 +86,12 @@ def draw_ingest_page(
     context = {
         "consultation": consultations.get(session=db, consultation_id=consultation_id),
         "text": text,
-        "error": problem.message if problem else None,
         "max_upload_mb": max_upload_mb(settings),
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/ingest.html", context, status_code=status_code)
+    return draw(request, "events/ingest.html", context, problem)
 
 
-@router.get(
-    "/c/{consultation_id}/events/ingest", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/c/{consultation_id}/events/ingest", **PAGE)
 def ingest_page(
     request: Request,
     db: Db,
@@ -108,12 +101,7 @@ def ingest_page(
     return draw_ingest_page(request, db, consultation.id, settings)
 
 
-@router.post(
-    "/c/{consultation_id}/events/ingest",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/c/{consultation_id}/events/ingest", **FORM_POST)
 def ingest_report_page(
     request: Request,
     db: Tx,
@@ -139,8 +127,7 @@ def ingest_report_page(
     "/api/v1/consultations/{consultation_id}/event-reports",
     response_model=ReportOut,
     status_code=201,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_ingest_report(
     db: Tx,
@@ -234,14 +221,11 @@ def draw_review_page(
         "orgs": all_orgs(db),
         "person_names": person_names(db, {i.person_id for i in items}),
         "confirm": confirm_form or _confirm_defaults(proposal, settings),
-        "error": problem.message if problem else None,
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/review.html", context, status_code=status_code)
+    return draw(request, "events/review.html", context, problem)
 
 
-@router.get("/event-reports/{report_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/event-reports/{report_id}", **PAGE)
 def review_page(
     request: Request,
     db: Db,
@@ -274,18 +258,14 @@ def review_from_form(form: FormFields) -> ReviewIn:
     return parse_form(
         ReviewIn,
         {},
-        state=_text(form, "state") or ItemState.ACCEPTED.value,
-        edited_text=_text(form, "edited_text") or None,
-        person_id=picked(_text(form, "person")[:300])[0],
-        organisation_id=as_id(_text(form, "organisation_id")[:20]),
+        state=field_text(form, "state") or ItemState.ACCEPTED.value,
+        edited_text=field_text(form, "edited_text") or None,
+        person_id=picked(field_text(form, "person")[:300])[0],
+        organisation_id=as_id(field_text(form, "organisation_id")[:20]),
     )
 
 
-@router.post(
-    "/event-reports/{report_id}/items/{item_id}",
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/event-reports/{report_id}/items/{item_id}", **FORM_POST)
 def review_item_page(
     request: Request,
     item_id: PathItem,
@@ -306,8 +286,7 @@ def review_item_page(
 @router.post(
     "/api/v1/event-reports/{report_id}/items/{item_id}",
     response_model=ReportItemOut,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_review_item(
     item_id: PathItem,
@@ -321,11 +300,7 @@ def api_review_item(
     return ReportItemOut.model_validate(item, from_attributes=True)
 
 
-@router.post(
-    "/event-reports/{report_id}/accept-all",
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/event-reports/{report_id}/accept-all", **FORM_POST)
 def accept_all_page(
     request: Request,
     db: Tx,
@@ -372,19 +347,14 @@ def confirm_from_form(form: FormFields) -> ConfirmReportIn:
     return parse_form(
         ConfirmReportIn,
         {},
-        title=_text(form, "title"),
-        kind=_text(form, "kind") or EventKind.SEMINAR.value,
-        starts_at=_text(form, "starts_at"),
-        place=_text(form, "place"),
+        title=field_text(form, "title"),
+        kind=field_text(form, "kind") or EventKind.SEMINAR.value,
+        starts_at=field_text(form, "starts_at"),
+        place=field_text(form, "place"),
     )
 
 
-@router.post(
-    "/event-reports/{report_id}/confirm",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/event-reports/{report_id}/confirm", **FORM_POST)
 def confirm_report_page(
     request: Request,
     form: FormFields,
@@ -393,7 +363,7 @@ def confirm_report_page(
     principal: Principal = Depends(require_staff),
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    typed = {name: _text(form, name) for name in ("title", "kind", "starts_at", "place")}
+    typed = {name: field_text(form, name) for name in ("title", "kind", "starts_at", "place")}
     typed["kind"] = typed["kind"] or EventKind.SEMINAR.value
 
     def redraw(problem: Problem) -> Response:
@@ -409,8 +379,7 @@ def confirm_report_page(
 @router.post(
     "/api/v1/event-reports/{report_id}/confirm",
     response_model=EventDetailOut,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_confirm_report(
     body: ConfirmReportIn,

@@ -17,7 +17,16 @@ from ykien.drafts import service as drafts
 from ykien.errors import UserError
 from ykien.events.access import ConsultationEvents, submission_for
 from ykien.events.models import Submission
-from ykien.events.pages import as_id, labels, max_upload_mb, opinion_kind_labels, read_upload
+from ykien.events.pages import (
+    API_POST,
+    FORM_POST,
+    PAGE,
+    as_id,
+    draw,
+    max_upload_mb,
+    opinion_kind_labels,
+    read_upload,
+)
 from ykien.events.submissions import service as submissions
 from ykien.events.submissions.schemas import (
     ConfirmSubmissionIn,
@@ -31,8 +40,7 @@ from ykien.web.deps import MAX_ID, Principal, get_settings, require_staff
 from ykien.web.flash import add_flash
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
-from ykien.web.security import verify_csrf
-from ykien.web.templating import render, request_language
+from ykien.web.templating import request_language
 from ykien.web.tx import Db, Tx
 
 router = APIRouter()
@@ -117,17 +125,12 @@ def draw_submission_form(
         "consultation": consultations.get(session=db, consultation_id=consultation_id),
         "orgs": _scope_orgs(db, consultation_id),
         "organisation_id": organisation_id,
-        "error": problem.message if problem else None,
         "max_upload_mb": max_upload_mb(settings),
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/submission_new.html", context, status_code=status_code)
+    return draw(request, "events/submission_new.html", context, problem)
 
 
-@router.get(
-    "/c/{consultation_id}/submissions/new", response_class=HTMLResponse, include_in_schema=False
-)
+@router.get("/c/{consultation_id}/submissions/new", **PAGE)
 def new_submission_page(
     request: Request,
     db: Db,
@@ -137,12 +140,7 @@ def new_submission_page(
     return draw_submission_form(request, db, consultation.id, settings)
 
 
-@router.post(
-    "/c/{consultation_id}/submissions/new",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/c/{consultation_id}/submissions/new", **FORM_POST)
 def preview_submission_page(
     request: Request,
     db: Tx,
@@ -170,8 +168,7 @@ def preview_submission_page(
     "/api/v1/consultations/{consultation_id}/submissions",
     response_model=SubmissionOut,
     status_code=201,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_preview_submission(
     organisation_id: Annotated[int, Form(ge=1, le=MAX_ID)],
@@ -209,14 +206,11 @@ def draw_submission_page(
         "sections": sections,
         "opinion_kinds": opinion_kind_labels(_),
         "opinion_ids": submissions.submission_opinion_ids(session=db, submission_id=submission.id),
-        "error": problem.message if problem else None,
-        **labels(request),
     }
-    status_code = problem.status_code if problem else 200
-    return render(request, "events/submission.html", context, status_code=status_code)
+    return draw(request, "events/submission.html", context, problem)
 
 
-@router.get("/submissions/{submission_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/submissions/{submission_id}", **PAGE)
 def submission_page(
     request: Request, db: Db, submission: Submission = Depends(submission_for)
 ) -> HTMLResponse:
@@ -290,12 +284,7 @@ def confirm_from_form(rows: list[dict[str, Any]]) -> ConfirmSubmissionIn:
     return parse_form(ConfirmSubmissionIn, {}, items=items)
 
 
-@router.post(
-    "/submissions/{submission_id}/confirm",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
-)
+@router.post("/submissions/{submission_id}/confirm", **FORM_POST)
 def confirm_submission_page(
     request: Request,
     form: FormFields,
@@ -319,8 +308,7 @@ def confirm_submission_page(
 @router.post(
     "/api/v1/submissions/{submission_id}/confirm",
     response_model=SubmissionOut,
-    tags=["events"],
-    dependencies=[Depends(verify_csrf)],
+    **API_POST,
 )
 def api_confirm_submission(
     body: ConfirmSubmissionIn,
