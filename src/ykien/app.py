@@ -51,7 +51,10 @@ def create_app(settings: Settings) -> FastAPI:
     from ykien.dashboard.routes import router as dashboard_router
     from ykien.decisions.views import router as decisions_router
     from ykien.drafts.views import router as reader_router
-    from ykien.events.views import router as events_router
+    from ykien.events.recommendations.routes import router as recommendations_router
+    from ykien.events.reports.routes import router as event_reports_router
+    from ykien.events.routes import router as events_router
+    from ykien.events.submissions.routes import router as submissions_router
     from ykien.opinions.import_views import router as import_router
     from ykien.opinions.views import router as opinions_router
     from ykien.orgs.routes import router as orgs_router
@@ -112,6 +115,9 @@ def create_app(settings: Settings) -> FastAPI:
         orgs_router,
         analysis_router,
         events_router,
+        event_reports_router,
+        submissions_router,
+        recommendations_router,
         decisions_router,
         synthesis_router,
         dashboard_router,

@@ -22,7 +22,7 @@ with atheris.instrument_imports(include=["ykien"]):
     from ykien.events.clean import clean_report
     from ykien.events.extract import extract_event
     from ykien.events.readers import read_document
-    from ykien.events.submissions import split_submission
+    from ykien.events.submissions.split import split_submission
 
 FILENAMES = ("a.txt", "a.docx", "a.pdf", "a.md", "a", "a.doc")
 MAX_BYTES = 2_000_000

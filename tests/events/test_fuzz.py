@@ -17,7 +17,7 @@ from ykien.errors import UserError
 from ykien.events.clean import clean_report
 from ykien.events.extract import extract_event
 from ykien.events.readers import read_document
-from ykien.events.submissions import split_submission
+from ykien.events.submissions.split import split_submission
 
 DOCX = make_docx("Đồng chí Nguyễn Văn A phát biểu.", "Các ý kiến tập trung vào: a; b.")
 PDF = make_pdf("Bien ban hoi nghi doi thoai")

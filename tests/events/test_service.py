@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session
 from tests.factories import NOW, World, build_world
 from ykien.audit.models import AuditEvent
 from ykien.errors import Conflict, UserError
+from ykien.events import lookups
 from ykien.events import service as events
+from ykien.events.recommendations import service as recommendations
+from ykien.events.reports import service as reports
+from ykien.events.submissions import service as submissions
 from ykien.events.models import (
     EventAttendee,
     EventReport,
@@ -24,6 +28,7 @@ from ykien.events.models import (
     Submission,
 )
 from ykien.opinions.models import Opinion
+from ykien.timefmt import VN_TZ
 
 REPORTS = Path(__file__).parent / "reports"
 
@@ -129,7 +134,7 @@ def test_editing_an_event_keeps_the_person_links_of_its_attendees(
 def test_sections_are_found_as_secretaries_type_them(
     session: Session, world: World, typed: str, label: str
 ) -> None:
-    found = events.search_sections(
+    found = lookups.search_sections(
         session=session, consultation_id=world.consultation.id, query=typed
     )
     assert found and found[0].label.lower().startswith(label.lower())
@@ -142,9 +147,9 @@ def test_people_are_found_without_diacritics_or_with_either_tone_placement(
     session: Session, world: World
 ) -> None:
     for query in ("nguyen doan hoan", "Hoàn", "DOÃN", "nguyen hoan"):
-        names = [p.full_name for p in events.search_people(session=session, query=query)]
+        names = [p.full_name for p in lookups.search_people(session=session, query=query)]
         assert names == ["Nguyễn Doãn Hoàn"], query
-    assert events.search_people(session=session, query="   ") == []
+    assert lookups.search_people(session=session, query="   ") == []
 
 
 def test_fast_entry_records_event_opinions_with_speaker_and_section(
@@ -194,10 +199,10 @@ def test_fast_entry_refuses_an_unknown_section_and_records_nothing(
 def test_a_report_is_only_opinions_after_review_and_confirmation(
     session: Session, world: World
 ) -> None:
-    report = events.ingest_report(
+    report = reports.ingest_report(
         session=session, consultation_id=world.consultation.id, text=REPORT, now=NOW
     )
-    items = events.report_items(session=session, report_id=report.id)
+    items = reports.report_items(session=session, report_id=report.id)
     fields = {i.field for i in items}
     assert {"title", "date", "person", "opinion", "recommendation"} <= fields
     for item in items:
@@ -209,17 +214,17 @@ def test_a_report_is_only_opinions_after_review_and_confirmation(
 
     opinions_ = [i for i in items if i.field == "opinion"]
     recommendation = next(i for i in items if i.field == "recommendation")
-    events.review_item(
+    reports.review_item(
         session=session, report_id=report.id, item_id=opinions_[0].id, state="accepted"
     )
-    events.review_item(
+    reports.review_item(
         session=session,
         report_id=report.id,
         item_id=opinions_[1].id,
         state="accepted",
         edited_text="Cần quy định rõ hình thức tọa đàm tại khoản 2 Điều 3.",
     )
-    events.review_item(
+    reports.review_item(
         session=session,
         report_id=report.id,
         item_id=recommendation.id,
@@ -228,7 +233,7 @@ def test_a_report_is_only_opinions_after_review_and_confirmation(
     )
     for item in items:
         if item.field in ("person", "organiser"):
-            events.review_item(
+            reports.review_item(
                 session=session,
                 report_id=report.id,
                 item_id=item.id,
@@ -236,9 +241,9 @@ def test_a_report_is_only_opinions_after_review_and_confirmation(
                 person_id=item.person_id,
                 organisation_id=item.organisation_id,
             )
-    event = events.confirm_report(session=session, report_id=report.id, now=NOW)
+    event = reports.confirm_report(session=session, report_id=report.id, now=NOW)
     assert event.kind == "seminar" and event.minutes == report.cleaned_text
-    assert event.starts_at.astimezone(events.VN_TZ).strftime("%d/%m/%Y") == "12/06/2025"
+    assert event.starts_at.astimezone(VN_TZ).strftime("%d/%m/%Y") == "12/06/2025"
     recorded = session.scalars(
         select(Opinion).where(Opinion.event_id == event.id).order_by(Opinion.id)
     ).all()
@@ -250,24 +255,24 @@ def test_a_report_is_only_opinions_after_review_and_confirmation(
     attendees = events.event_detail(session=session, event_id=event.id).attendees
     assert {a.name for a in attendees} >= {"Nguyễn Doãn Hoàn", "Lê Thị Mai"}
     with pytest.raises(Conflict):
-        events.confirm_report(session=session, report_id=report.id, now=NOW)
+        reports.confirm_report(session=session, report_id=report.id, now=NOW)
     with pytest.raises(Conflict):
-        events.review_item(session=session, report_id=report.id, item_id=hoan.id, state="rejected")
+        reports.review_item(session=session, report_id=report.id, item_id=hoan.id, state="rejected")
     assert "event_report.confirmed" in _actions(session, "event_report")
 
 
 def test_a_dialogue_report_confirmed_whole_gives_an_event_with_its_recommendation(
     session: Session, world: World
 ) -> None:
-    report = events.ingest_report(
+    report = reports.ingest_report(
         session=session,
         consultation_id=world.consultation.id,
         data=(REPORTS / "minutes_dialogue.txt").read_bytes(),
         filename="bien-ban.txt",
         now=NOW,
     )
-    assert events.accept_pending(session=session, report_id=report.id) > 5
-    event = events.confirm_report(
+    assert reports.accept_pending(session=session, report_id=report.id) > 5
+    event = reports.confirm_report(
         session=session, report_id=report.id, starts_at=NOW - timedelta(days=2), now=NOW
     )
     detail = events.event_detail(session=session, event_id=event.id)
@@ -281,14 +286,14 @@ def test_a_dialogue_report_confirmed_whole_gives_an_event_with_its_recommendatio
 
 def test_a_bad_report_file_is_refused_and_nothing_is_stored(session: Session, world: World) -> None:
     with pytest.raises(UserError):
-        events.ingest_report(
+        reports.ingest_report(
             session=session,
             consultation_id=world.consultation.id,
             data=b"\x89PNG\r\n\x1a\nnot text",
             filename="anh.txt",
         )
     with pytest.raises(UserError) as empty:
-        events.ingest_report(session=session, consultation_id=world.consultation.id, text=" ")
+        reports.ingest_report(session=session, consultation_id=world.consultation.id, text=" ")
     assert empty.value.code == "report_empty"
     assert session.scalars(select(EventReport)).all() == []
 
@@ -296,14 +301,14 @@ def test_a_bad_report_file_is_refused_and_nothing_is_stored(session: Session, wo
 def test_a_letter_becomes_written_opinions_on_behalf_of_its_organisation(
     session: Session, world: World
 ) -> None:
-    submission = events.preview_submission(
+    submission = submissions.preview_submission(
         session=session,
         consultation_id=world.consultation.id,
         organisation_id=world.unit_b.id,
         data=LETTER.encode(),
         filename="cong-van.txt",
     )
-    items = events.submission_items(submission)
+    items = submissions.submission_items(submission)
     assert len(items) == 3
     assert items[0]["section_id"] is not None and items[0]["references"] == ["khoản 2 Điều 3"]
     assert items[0]["proposed_wording"] == "Lấy ý kiến tại hội nghị và tọa đàm"
@@ -311,7 +316,7 @@ def test_a_letter_becomes_written_opinions_on_behalf_of_its_organisation(
     assert items[1]["section_id"] == world.section("Điều 4").id
     assert session.scalars(select(Opinion)).all() == []
     corrected = [
-        events.SubmissionItemIn(
+        submissions.SubmissionItemIn(
             text=i["text"],
             section_id=i["section_id"],
             proposed_wording=i["proposed_wording"],
@@ -320,25 +325,25 @@ def test_a_letter_becomes_written_opinions_on_behalf_of_its_organisation(
         )
         for n, i in enumerate(items)
     ]
-    created = events.confirm_submission(
+    created = submissions.confirm_submission(
         session=session, submission_id=submission.id, items=corrected, now=NOW
     )
     assert len(created) == 2
     assert {(o.channel, o.on_behalf_of_id) for o in created} == {("written", world.unit_b.id)}
-    assert events.submission_opinion_ids(session=session, submission_id=submission.id) == [
+    assert submissions.submission_opinion_ids(session=session, submission_id=submission.id) == [
         o.id for o in created
     ]
     raised = session.scalars(select(Recommendation)).one()
     assert raised.raised_by_organisation_id == world.unit_b.id
     with pytest.raises(Conflict):
-        events.confirm_submission(session=session, submission_id=submission.id, now=NOW)
+        submissions.confirm_submission(session=session, submission_id=submission.id, now=NOW)
 
 
 def test_a_letter_from_outside_the_scope_is_refused_before_anything_is_kept(
     session: Session, world: World
 ) -> None:
     with pytest.raises(UserError) as refused:
-        events.preview_submission(
+        submissions.preview_submission(
             session=session,
             consultation_id=world.consultation.id,
             organisation_id=world.outsider.id,
@@ -353,21 +358,21 @@ def test_recommendations_are_followed_until_answered_and_the_raiser_is_told(
     session: Session, world: World
 ) -> None:
     earlier = _event(session, world, kind="seminar", starts_at=NOW - timedelta(days=30))
-    late = events.create_recommendation(
+    late = recommendations.create_recommendation(
         session=session,
         consultation_id=world.consultation.id,
         text="Sớm ban hành hướng dẫn.",
         event_id=earlier,
         raised_by_organisation_id=world.unit_b.id,
     )
-    events.assign_recommendation(
+    recommendations.assign_recommendation(
         session=session,
         recommendation_id=late.id,
         addressee_organisation_id=world.bloc.id,
         responsible_name="Văn phòng Đảng ủy",
         due_on=date(2025, 6, 1),
     )
-    on_time = events.create_recommendation(
+    on_time = recommendations.create_recommendation(
         session=session,
         consultation_id=world.consultation.id,
         text="Tổ chức tập huấn.",
@@ -375,8 +380,8 @@ def test_recommendations_are_followed_until_answered_and_the_raiser_is_told(
         due_on=date(2025, 7, 1),
     )
     today = date(2025, 6, 15)
-    assert [r.id for r in events.overdue(session=session, today=today)] == [late.id]
-    assert [r.id for r in events.inbox(session=session, organisation_ids=[world.bloc.id])] == [
+    assert [r.id for r in recommendations.overdue(session=session, today=today)] == [late.id]
+    assert [r.id for r in recommendations.inbox(session=session, organisation_ids=[world.bloc.id])] == [
         late.id,
         on_time.id,
     ]
@@ -384,16 +389,16 @@ def test_recommendations_are_followed_until_answered_and_the_raiser_is_told(
     still_open = events.event_detail(session=session, event_id=dialogue).earlier_open
     assert late.id in [r.id for r in still_open]
 
-    events.set_recommendation_status(
+    recommendations.set_recommendation_status(
         session=session, recommendation_id=late.id, status="in_progress"
     )
     with pytest.raises(UserError):
-        events.set_recommendation_status(
+        recommendations.set_recommendation_status(
             session=session, recommendation_id=late.id, status="answered"
         )
     with pytest.raises(UserError):
-        events.answer_recommendation(session=session, recommendation_id=late.id, answer="  ")
-    answered = events.answer_recommendation(
+        recommendations.answer_recommendation(session=session, recommendation_id=late.id, answer="  ")
+    answered = recommendations.answer_recommendation(
         session=session, recommendation_id=late.id, answer="Đã ban hành Hướng dẫn số 5.", now=NOW
     )
     assert answered.status == "answered" and answered.answered_at == NOW
@@ -403,14 +408,14 @@ def test_recommendations_are_followed_until_answered_and_the_raiser_is_told(
     assert events.notifications_for(
         session=session, person_id=None, organisation_ids=[world.unit_b.id]
     ) == [told]
-    assert events.overdue(session=session, today=today) == []
+    assert recommendations.overdue(session=session, today=today) == []
     assert _actions(session, "recommendation").count("recommendation.answered") == 1
 
 
 def test_due_dates_are_read_as_typed_in_vietnam() -> None:
-    assert events.due_date_of("05/09/2025") == date(2025, 9, 5)
-    assert events.due_date_of("2025-09-05") == date(2025, 9, 5)
-    assert events.due_date_of("") is None
+    assert recommendations.due_date_of("05/09/2025") == date(2025, 9, 5)
+    assert recommendations.due_date_of("2025-09-05") == date(2025, 9, 5)
+    assert recommendations.due_date_of("") is None
     with pytest.raises(UserError) as bad:
-        events.due_date_of("31/02/2025")
+        recommendations.due_date_of("31/02/2025")
     assert "dd/mm/yyyy" in bad.value.message_vi

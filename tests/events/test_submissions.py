@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ykien.events.submissions import SubmissionItem, split_submission
+from ykien.events.submissions.split import SubmissionItem, split_submission
 
 LETTER = (Path(__file__).parent / "reports" / "submission_letter.txt").read_text(encoding="utf-8")
 

@@ -1,0 +1,1 @@
+"""Recommendations (kiến nghị): raised, assigned, answered and followed up."""

@@ -1,0 +1,1 @@
+"""Report ingestion and review: a report of an event read, its items reviewed, confirmed."""

@@ -1,0 +1,48 @@
+"""Report review's API contract: input models and the shapes answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ReportItemOut(BaseModel):
+    id: int
+    field: str
+    start: int
+    end: int
+    text: str
+    detail: str
+    state: str
+    edited_text: str | None
+    person_id: int | None
+    organisation_id: int | None
+
+
+class ReportOut(BaseModel):
+    id: int
+    consultation_id: int
+    source_filename: str
+    cleaned_text: str
+    proposal: dict[str, Any]
+    items: list[ReportItemOut]
+    event_id: int | None
+    confirmed_at: datetime | None
+    url: str
+
+
+class ReviewIn(BaseModel):
+    state: str = Field(max_length=10, description="pending, accepted or rejected")
+    edited_text: str | None = Field(default=None, max_length=100_000)
+    person_id: int | None = None
+    organisation_id: int | None = None
+
+
+class ConfirmReportIn(BaseModel):
+    title: str | None = Field(default=None, max_length=500)
+    kind: str | None = Field(default=None, max_length=20)
+    starts_at: str | None = Field(default=None, max_length=40)
+    place: str | None = Field(default=None, max_length=500)
+    accept_pending: bool = False

@@ -1,0 +1,1 @@
+"""Written submissions: an organisation's comment letter split into opinions and confirmed."""
