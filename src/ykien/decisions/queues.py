@@ -41,7 +41,8 @@ PRECEDENCE = (TargetType.OPINION, TargetType.CAMPAIGN, TargetType.THEME)
 Item = tuple[str, int]  # (target type, target id)
 
 
-def _bad(code: str, vi: str, en: str) -> UserError:
+def refusal(code: str, vi: str, en: str) -> UserError:
+    """A refused input (a 400) with its message in both languages."""
     return UserError(code, vi, en)
 
 
@@ -128,7 +129,7 @@ def check_item(*, session: Session, consultation_id: int, target_type: str, targ
             owner = group.consultation_id
             title = session.get_one(Opinion, group.canonical_opinion_id).text
     else:
-        raise _bad("bad_target", "Loại đối tượng không hợp lệ.", "Unknown kind of item.")
+        raise refusal("bad_target", "Loại đối tượng không hợp lệ.", "Unknown kind of item.")
     if owner != consultation_id or title is None:
         raise NotFound(
             "item_not_found",
@@ -366,7 +367,7 @@ def level_up(
                 return candidate
         fallback = fallback or (candidates[0] if candidates else None)
     if fallback is None:
-        raise _bad(
+        raise refusal(
             "no_higher_subcommittee",
             "Không có tiểu ban cấp trên trong đợt lấy ý kiến này.",
             "There is no higher-level subcommittee in this consultation.",
@@ -406,7 +407,7 @@ def forward(
     else:
         target = get_subcommittee(session=session, subcommittee_id=to_subcommittee_id)
     if target.consultation_id != cid or target.id == source.id:
-        raise _bad(
+        raise refusal(
             "bad_forward_target",
             "Hãy chọn một tiểu ban khác của cùng đợt lấy ý kiến.",
             "Choose another subcommittee of the same consultation.",

@@ -41,6 +41,7 @@ from ykien.decisions.queues import (
     level_up,
     opinions_of_item,
     queue,
+    refusal,
     sections_of_subcommittee,
     subcommittees_of,
     trail_of,
@@ -69,7 +70,7 @@ from ykien.decisions.sections import (
     section_ids_of,
 )
 from ykien.drafts.models import Section
-from ykien.errors import Conflict, NotFound, UserError
+from ykien.errors import Conflict, NotFound
 from ykien.events import service as events
 from ykien.opinions import service as opinions
 from ykien.opinions.models import Opinion
@@ -123,10 +124,6 @@ __all__ = [
 ]
 
 
-def _bad(code: str, vi: str, en: str) -> UserError:
-    return UserError(code, vi, en)
-
-
 # ---------------------------------------------------------------------------------------------
 # decisions
 
@@ -142,12 +139,12 @@ def _checked_fields(
     outcome: str, explanation: str, new_wording: str | None
 ) -> tuple[str, str | None]:
     if outcome not in set(Outcome):
-        raise _bad("bad_outcome", "Kết quả xử lý không hợp lệ.", "Unknown outcome.")
+        raise refusal("bad_outcome", "Kết quả xử lý không hợp lệ.", "Unknown outcome.")
     explanation = opinions.clean_text(
         explanation, limit=MAX_EXPLANATION, field_vi="Giải trình", field_en="The explanation"
     ).strip()
     if not explanation:
-        raise _bad(
+        raise refusal(
             "explanation_required",
             "Cần ghi nội dung tiếp thu, giải trình.",
             "Write the explanation of the decision.",
@@ -175,7 +172,7 @@ def _checked_sections(
         )
     )
     if wanted - found:
-        raise _bad(
+        raise refusal(
             "section_not_in_draft",
             "Có mục không thuộc dự thảo này hoặc phiên bản kế tiếp.",
             "Some sections are not in this draft or its next version.",
@@ -261,7 +258,7 @@ def _check_supersedable(session: Session, old_id: int, target_type: str, target_
         target_type,
         target_id,
     ):
-        raise _bad(
+        raise refusal(
             "not_supersedable",
             "Chỉ thay thế được quyết định đã công bố của cùng một mục.",
             "Only a published decision on the same item can be superseded.",
@@ -355,7 +352,7 @@ def publish(
         )
     )
     if not chosen or len(chosen) != len(set(decision_ids)):
-        raise _bad(
+        raise refusal(
             "nothing_to_publish", "Hãy chọn quyết định để công bố.", "Choose decisions to publish."
         )
     if any(d.status != DecisionStatus.APPROVED for d in chosen):

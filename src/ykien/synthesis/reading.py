@@ -20,6 +20,7 @@ from ykien.synthesis.models import (
     SynthesisItemSource,
     SynthesisStatus,
 )
+from ykien.synthesis.schemas import ChildItemOut
 from ykien.synthesis.store import (
     counts_from_json,
     get,
@@ -75,17 +76,7 @@ def pending_children(
     ]
 
 
-@dataclass(frozen=True)
-class ChildItem:
-    """A child organisation's item consolidated into an item."""
-
-    item_id: int
-    synthesis_id: int
-    organisation_id: int
-    organisation_name: str
-    title: str
-    raw: int | None
-    unique: int | None
+ChildItem = ChildItemOut  # a child organisation's item consolidated into an item
 
 
 @dataclass(frozen=True)
@@ -115,13 +106,13 @@ def drill_down(*, session: Session, item_id: int) -> DrillDown:
         item=item,
         child_items=[
             ChildItem(
-                child.id,
-                child.synthesis_id,
-                org_id,
-                name,
-                child.title,
-                child.raw_count,
-                child.unique_count,
+                item_id=child.id,
+                synthesis_id=child.synthesis_id,
+                organisation_id=org_id,
+                organisation_name=name,
+                title=child.title,
+                raw=child.raw_count,
+                unique=child.unique_count,
             )
             for child, org_id, name in rows
         ],

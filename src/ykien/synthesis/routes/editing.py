@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -64,20 +65,23 @@ def _breakdown_out(found: Breakdown) -> BreakdownOut:
     )
 
 
+def _attrs(obj: Any, model: type[BaseModel], **given: Any) -> dict[str, Any]:
+    """The model's fields read from the object's attributes, with `given` ones instead."""
+    return {
+        name: given[name] if name in given else getattr(obj, name) for name in model.model_fields
+    }
+
+
 def item_out(view: syntheses.ItemView) -> ItemOut:
-    item = view.item
-    return ItemOut(
-        id=item.id,
-        kind=item.kind,
-        section_id=item.section_id,
-        theme_id=item.theme_id,
-        title=item.title,
-        summary=item.summary,
-        position=item.position,
-        edited=item.edited,
-        counts=_breakdown_out(view.counts),
-        quotes=[QuoteOut(opinion_id=i, text=text) for i, text in view.quotes],
-        child_item_count=view.child_item_count,
+    quotes = [QuoteOut(opinion_id=i, text=text) for i, text in view.quotes]
+    return ItemOut.model_validate(
+        _attrs(
+            view.item,
+            ItemOut,
+            counts=_breakdown_out(view.counts),
+            quotes=quotes,
+            child_item_count=view.child_item_count,
+        )
     )
 
 
@@ -90,21 +94,15 @@ def synthesis_out(db: Session, synthesis_id: int) -> SynthesisOut:
         consultation_id=synthesis.consultation_id,
         organisation_id=synthesis.organisation_id,
     )
-    return SynthesisOut(
-        id=synthesis.id,
-        consultation_id=synthesis.consultation_id,
-        organisation_id=synthesis.organisation_id,
+    fields = _attrs(
+        synthesis,
+        SynthesisOut,
         organisation_name=found.organisation_name,
-        revision=synthesis.revision,
-        status=synthesis.status,
-        summary=synthesis.summary,
-        signed_off_at=synthesis.signed_off_at,
-        submitted_at=synthesis.submitted_at,
-        submitted_to_id=synthesis.submitted_to_id,
         totals=_breakdown_out(found.totals),
         items=[item_out(view) for view in found.items],
         history=[RevisionOut.model_validate(r) for r in revisions],
     )
+    return SynthesisOut.model_validate(fields)
 
 
 def _item_of(db: Session, synthesis_id: int, item_id: int) -> ItemOut:
