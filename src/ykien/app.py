@@ -49,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     from ykien.consultations.secretariat_views import router as secretariat_router
     from ykien.consultations.views import router as consultations_router
     from ykien.dashboard.routes import router as dashboard_router
-    from ykien.decisions.views import router as decisions_router
+    from ykien.decisions.routes import router as decisions_router
     from ykien.drafts.views import router as reader_router
     from ykien.events.recommendations.routes import router as recommendations_router
     from ykien.events.reports.routes import router as event_reports_router
@@ -58,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     from ykien.opinions.import_views import router as import_router
     from ykien.opinions.views import router as opinions_router
     from ykien.orgs.routes import router as orgs_router
-    from ykien.synthesis.views import router as synthesis_router
+    from ykien.synthesis.routes import router as synthesis_router
 
     engine = engine_from_settings(settings)
     queue = make_queue(settings)

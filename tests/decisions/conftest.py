@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.factories import NOW, SMALL_LAW, World, build_world
+from tests.web.conftest import app_settings, client, login, web_world
 from ykien.accounts import service as accounts
 from ykien.analysis.models import (
     AnalysisRun,
@@ -23,6 +24,7 @@ from ykien.consultations.models import Subcommittee
 from ykien.opinions import service as opinions
 
 CAMPAIGN_TEXT = "Đề nghị kéo dài thời hạn lấy ý kiến lên 60 ngày."
+__all__ = ["app_settings", "client", "login", "web_world"]  # the route tests use them
 NEXT_LAW = SMALL_LAW.replace("ít nhất là 30 ngày", "ít nhất là 60 ngày")
 
 

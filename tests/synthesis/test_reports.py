@@ -17,6 +17,7 @@ from tests.conftest import IN_CI, shared_data
 from tests.factories import NOW, World, build_world
 from ykien.accounts import service as accounts
 from ykien.consultations import service as consultations
+from ykien.decisions import report as response_report
 from ykien.decisions import service as decisions
 from ykien.drafts import service as drafts
 from ykien.exports import render
@@ -25,6 +26,7 @@ from ykien.opinions import service as opinions
 from ykien.orgs import service as orgs
 from ykien.synthesis import reports
 from ykien.synthesis import service as synthesis
+from ykien.synthesis.routes.downloads import report_labels
 
 ISSUE = reports.Issue(issued_on=date(2025, 6, 20))
 
@@ -71,7 +73,7 @@ def test_synthesis_report_of_a_unit(session: Session) -> None:
     _say(session, world, "Ý kiến chung về dự thảo.", author=world.member_a)
     drafted = _signed_off(session, world, world.unit_a.id, signer.id)
     item = synthesis.items_of(session=session, synthesis_id=drafted)[0]
-    report = reports.synthesis_report(session=session, synthesis_id=drafted, issue=ISSUE)
+    report = reports.synthesis_report(session=session, synthesis_id=drafted, issue=ISSUE, labels=report_labels())
 
     head = report.letterhead
     assert (head.issuing_body, head.parent_body) == (world.unit_a.name, world.bloc.name)
@@ -108,7 +110,7 @@ def test_quotes_carry_receipt_code_author_and_organisation(session: Session) -> 
     )
     item = synthesis.items_of(session=session, synthesis_id=drafted.id)[0]
     synthesis.set_quotes(session=session, item_id=item.id, opinion_ids=[said], by=None)
-    report = reports.synthesis_report(session=session, synthesis_id=drafted.id, issue=ISSUE)
+    report = reports.synthesis_report(session=session, synthesis_id=drafted.id, issue=ISSUE, labels=report_labels())
     (quote,) = report.sections[0].quotes
     assert quote.opinion_id == said
     assert quote.author == "Nguyễn Doãn Hoàn"
@@ -176,7 +178,7 @@ def test_response_table_groups_published_decisions_by_section(session: Session) 
         explanation="Ghi nhận.",
     )
     _published(session, world, [(general, "noted", "")])
-    table = reports.response_table(
+    table = response_report.response_table(
         session=session, consultation_id=world.consultation.id, issue=ISSUE
     )
     assert table.letterhead.issuing_body == world.bloc.name
@@ -200,14 +202,14 @@ def test_hidden_opinions_are_not_counted_in_the_response_table(session: Session)
     kept = _say(session, world, "Giữ lại.", author=world.member_a, section="Điều 3")
     _published(session, world, [(kept, "partly_accepted", "Sửa khoản 2.")])
     opinions.hide(session=session, opinion_id=kept, reason="Trùng lặp")
-    table = reports.response_table(
+    table = response_report.response_table(
         session=session, consultation_id=world.consultation.id, issue=ISSUE
     )
     assert table.sections == []
 
 
 def test_content_disposition_is_vietnamese_safe() -> None:
-    from ykien.synthesis.views import content_disposition
+    from ykien.synthesis.routes.downloads import content_disposition
 
     header = content_disposition("Báo cáo tổng hợp ý kiến - Đảng bộ Khối.docx")
     assert header.startswith('attachment; filename="bao-cao-tong-hop-y-kien-dang-bo-khoi.docx"')
@@ -270,7 +272,7 @@ def test_real_synthesis_report_renders_through_libreoffice(
         session=session, consultation_id=consultation.id, organisation_id=unit.id, by=member.id
     )
     synthesis.sign_off(session=session, synthesis_id=drafted.id, by=member.id)
-    report = reports.synthesis_report(session=session, synthesis_id=drafted.id, issue=ISSUE)
+    report = reports.synthesis_report(session=session, synthesis_id=drafted.id, issue=ISSUE, labels=report_labels())
     pdf = render.docx_to_pdf(exports.to_docx(report), out_dir=tmp_path, stem="real")
     text = " ".join(render.pdf_text(pdf).split())
     assert "ĐẢNG BỘ SỞ TÀI CHÍNH" in text

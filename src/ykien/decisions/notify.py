@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,19 +18,14 @@ from ykien.consultations import service as consultations
 from ykien.db.base import utcnow
 from ykien.decisions import service as decisions
 from ykien.decisions.models import OUTCOME_VI, Decision, Publication
+from ykien.mail import Message, send
 from ykien.opinions.models import Opinion
 from ykien.timefmt import format_date
 
+__all__ = ["Message", "publication_messages", "send", "send_publication"]
+
 log = logging.getLogger(__name__)
 EXCERPT = 300
-
-
-@dataclass(frozen=True)
-class Message:
-    to_name: str
-    to_address: str
-    subject: str
-    body: str
 
 
 def _excerpt(text: str) -> str:
@@ -100,30 +92,6 @@ def publication_messages(
             )
         )
     return messages
-
-
-def _email(message: Message, sender: str) -> EmailMessage:
-    email = EmailMessage()
-    email["From"] = sender
-    email["To"] = formataddr((message.to_name, message.to_address))
-    email["Subject"] = message.subject
-    email.set_content(message.body, charset="utf-8")
-    return email
-
-
-def send(*, host: str, port: int, sender: str, messages: list[Message], timeout: float = 10) -> int:
-    """Deliver the messages over one SMTP connection; returns how many were accepted."""
-    if not messages:
-        return 0
-    sent = 0
-    with smtplib.SMTP(host, port, timeout=timeout) as smtp:
-        for message in messages:
-            try:
-                smtp.send_message(_email(message, sender))
-                sent += 1
-            except smtplib.SMTPRecipientsRefused:
-                log.warning("mail server refused %s", message.to_address)
-    return sent
 
 
 def send_publication(

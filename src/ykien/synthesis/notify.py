@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ykien.accounts.models import Membership, Person, Role
 from ykien.config import Settings
 from ykien.consultations import service as consultations
-from ykien.decisions.notify import Message, send
+from ykien.mail import Message, send
 from ykien.orgs.models import Organisation
 from ykien.synthesis.models import Synthesis
 from ykien.timefmt import format_datetime

@@ -2,17 +2,17 @@
 
 - synthesis_report: "Báo cáo tổng hợp ý kiến" of one synthesis (its organisation's letterhead,
   totals, items per section and per theme, quotes cited by receipt code).
-- response_table: "Bảng tổng hợp tiếp thu, giải trình ý kiến" of a consultation's published
-  decisions, grouped by the draft section the opinions were given on, with who raised them.
+
+The letterhead, issue and subject helpers are shared with the response table of
+`ykien.decisions.report`. The channel and kind names are given by the caller (`Labels`): a report
+does not read the web layer's catalogue.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -22,8 +22,7 @@ from ykien.accounts.models import Person
 from ykien.analysis.service import Breakdown, Counts
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
-from ykien.decisions import service as decisions
-from ykien.drafts.models import Draft, DraftVersion, Section
+from ykien.drafts.models import Draft, DraftVersion
 from ykien.exports import reports as exports
 from ykien.exports.admin_docx import Letterhead, Signature
 from ykien.opinions.models import Opinion, OpinionStatus
@@ -31,10 +30,7 @@ from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation, OrgKind
 from ykien.synthesis import service as syntheses
 from ykien.synthesis.models import ItemKind
-from ykien.text import sort_key
 from ykien.timefmt import VN_TZ
-from ykien.web.i18n import translator
-from ykien.web.templating import CHANNEL_LABELS, KIND_LABELS
 
 DEFAULT_PLACE = "Hà Nội"
 # the number is written by hand on the signed paper copy; no-break spaces keep the gap in DOCX
@@ -42,8 +38,15 @@ BLANK_NUMBER = "\u00a0" * 6 + "/BC"
 NO_ORGANISATION = "Cá nhân, tổ chức khác"
 GENERAL_SECTION = syntheses.OTHER_TITLE
 SYNTHESIS_SIGNER = "Thư ký tổng hợp"
-RESPONSE_SIGNER = "Cơ quan chủ trì soạn thảo"
 PARTY_KINDS = frozenset({OrgKind.PARTY_COMMITTEE, OrgKind.PARTY_CELL})
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The names a report prints for the channels and kinds of opinion (raw values if absent)."""
+
+    channels: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,23 +94,20 @@ def consultation_subject(*, session: Session, consultation: Consultation) -> str
 # the synthesis report
 
 
-def _counts(rows: Sequence[tuple[str, Counts]], labels: dict[str, str]) -> list[exports.Count]:
-    vi = translator("vi")
+def _counts(rows: Sequence[tuple[str, Counts]], labels: Mapping[str, str]) -> list[exports.Count]:
     return [
-        exports.Count(
-            vi(labels[name]) if name in labels else (name or NO_ORGANISATION), c.raw, c.unique
-        )
+        exports.Count(labels.get(name) or name or NO_ORGANISATION, c.raw, c.unique)
         for name, c in rows
     ]
 
 
-def _totals(found: Breakdown) -> exports.Totals:
+def _totals(found: Breakdown, labels: Labels) -> exports.Totals:
     return exports.Totals(
         raw=found.total.raw,
         deduplicated=found.total.unique,
         by_organisation=_counts(found.by_organisation, {}),
-        by_channel=_counts(found.by_channel, CHANNEL_LABELS),
-        by_kind=_counts(found.by_kind, KIND_LABELS),
+        by_channel=_counts(found.by_channel, labels.channels),
+        by_kind=_counts(found.by_kind, labels.kinds),
     )
 
 
@@ -155,7 +155,7 @@ def _signer_name(session: Session, person_id: int | None) -> str:
 
 
 def synthesis_report(
-    *, session: Session, synthesis_id: int, issue: Issue | None = None
+    *, session: Session, synthesis_id: int, issue: Issue | None = None, labels: Labels | None = None
 ) -> exports.SynthesisReport:
     """ "Báo cáo tổng hợp ý kiến" of one synthesis, with the counts it shows on its page."""
     issue = issue or Issue()
@@ -179,98 +179,8 @@ def synthesis_report(
         consultation_title=consultation_subject(session=session, consultation=consultation),
         period_start=vietnam_today(now=consultation.opens_at),
         period_end=vietnam_today(now=consultation.closes_at),
-        totals=_totals(found.totals),
+        totals=_totals(found.totals, labels or Labels()),
         sections=[i for i, kind in zip(items, kinds, strict=True) if kind != ItemKind.THEME],
         themes=[i for i, kind in zip(items, kinds, strict=True) if kind == ItemKind.THEME],
         introduction=synthesis.summary or None,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# the response table
-
-
-@dataclass(frozen=True)
-class _Raised:
-    """One visible opinion answered by a decision: where it was given and by whom."""
-
-    opinion_id: int
-    section_id: int | None
-    raised_by: str
-
-
-def _raised(session: Session, decision: Any) -> list[_Raised]:
-    author_org = aliased(Organisation)
-    behalf = aliased(Organisation)
-    covered = decisions.opinions_of_item(decision.target_type, decision.target_id)
-    rows = session.execute(
-        select(Opinion.id, Opinion.section_id, func.coalesce(behalf.name, author_org.name))
-        .outerjoin(Person, Person.id == Opinion.author_person_id)
-        .outerjoin(author_org, author_org.id == Person.organisation_id)
-        .outerjoin(behalf, behalf.id == Opinion.on_behalf_of_id)
-        .where(Opinion.id.in_(covered), Opinion.status != OpinionStatus.HIDDEN)
-        .order_by(Opinion.id)
-    ).all()
-    return [_Raised(i, section, name or NO_ORGANISATION) for i, section, name in rows]
-
-
-def _contributors(raised: Sequence[_Raised]) -> list[exports.Contributor]:
-    """Who raised them, most opinions first, then in Vietnamese alphabetical order."""
-    counted = Counter(r.raised_by for r in raised)
-    ordered = sorted(counted.items(), key=lambda pair: (-pair[1], sort_key(pair[0])))
-    return [exports.Contributor(name, count) for name, count in ordered]
-
-
-def _section_order(session: Session, section_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """Section id -> (position in its version, label)."""
-    ids = [i for i in section_ids if i is not None]
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Section.id, Section.position, Section.label).where(Section.id.in_(ids))
-    ).all()
-    return {section_id: (position, label) for section_id, position, label in rows}
-
-
-def response_sections(session: Session, consultation_id: int) -> list[exports.ResponseSection]:
-    """Published decisions split by the section their opinions were given on, in draft order."""
-    grouped: dict[int | None, list[exports.ResponseItem]] = {}
-    for response in decisions.responses(session=session, consultation_id=consultation_id):
-        decision = response.decision
-        by_section: dict[int | None, list[_Raised]] = {}
-        for raised in _raised(session, decision):
-            by_section.setdefault(raised.section_id, []).append(raised)
-        for section_id, raised_here in by_section.items():
-            grouped.setdefault(section_id, []).append(
-                exports.ResponseItem(
-                    summary=" ".join(response.title.split()),
-                    raised_by=_contributors(raised_here),
-                    outcome=exports.Outcome(decision.outcome),
-                    explanation=decision.explanation,
-                    new_wording=decision.new_wording or None,
-                    opinion_ids=[r.opinion_id for r in raised_here],
-                )
-            )
-    order = _section_order(session, (s for s in grouped if s is not None))
-    known = sorted((s for s in grouped if s is not None and s in order), key=lambda s: order[s])
-    sections = [exports.ResponseSection(order[s][1], grouped[s]) for s in known]
-    if None in grouped:
-        sections.append(exports.ResponseSection(GENERAL_SECTION, grouped[None]))
-    return sections
-
-
-def response_table(
-    *, session: Session, consultation_id: int, issue: Issue | None = None
-) -> exports.ResponseTable:
-    """ "Bảng tổng hợp tiếp thu, giải trình ý kiến" of the consultation's published decisions,
-    issued by the organiser."""
-    issue = issue or Issue()
-    consultation = consultations.get(session=session, consultation_id=consultation_id)
-    organiser = orgs.get(session=session, organisation_id=consultation.organiser_id)
-    return exports.ResponseTable(
-        letterhead=letterhead_for(session=session, organisation_id=organiser.id, issue=issue),
-        signature=Signature(on_behalf=None, position=RESPONSE_SIGNER, name=""),
-        recipients=[f"Lưu: {organiser.short_name or organiser.name}"],
-        consultation_title=consultation_subject(session=session, consultation=consultation),
-        sections=response_sections(session, consultation_id),
     )

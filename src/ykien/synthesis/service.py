@@ -1,15 +1,16 @@
-"""Draft, edit, sign off, revise and submit an organisation's synthesis; drill down to opinions.
+"""Draft, edit, sign off, revise and submit an organisation's synthesis.
 
 A synthesis consolidates the organisation's own opinions (authored by its people or given on its
 behalf) and the latest submitted synthesis of each direct child organisation. Every item keeps
 the exact SET of original opinions behind it, so an opinion reached twice (own and via a child,
-or through two channels) counts once; de-duplicated counts count a campaign once.
-"""
+or through two channels) counts once; de-duplicated counts count a campaign once. Look-ups live
+in `synthesis.store`, the drill-down and the read view in `synthesis.reading`; both are
+re-exported here."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,12 @@ from sqlalchemy.orm import Session
 from ykien.accounts.models import Person
 from ykien.analysis import themes as theme_algo
 from ykien.analysis.models import Theme, ThemeMember, ThemeStatus
-from ykien.analysis.service import Breakdown, Counts, breakdown
+from ykien.analysis.service import breakdown
 from ykien.audit import service as audit
 from ykien.consultations import service as consultations
 from ykien.db.base import utcnow
 from ykien.drafts.models import Section
-from ykien.errors import Conflict, NotFound, UserError
+from ykien.errors import Conflict, UserError
 from ykien.opinions import service as opinions
 from ykien.opinions.models import Opinion, OpinionStatus
 from ykien.orgs import service as orgs
@@ -37,111 +38,75 @@ from ykien.synthesis.models import (
     SynthesisItemSource,
     SynthesisStatus,
 )
+from ykien.synthesis.reading import (
+    ChildItem,
+    DrillDown,
+    ItemView,
+    PendingUnit,
+    SynthesisView,
+    drill_down,
+    opinions_under,
+    pending_children,
+    view,
+)
+from ykien.synthesis.store import (
+    INSERT_CHUNK,
+    MAX_QUOTES,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    OTHER_TITLE,
+    SUMMARY_SAMPLE,
+    ItemKey,
+    counts_from_json,
+    counts_to_json,
+    get,
+    get_item,
+    history,
+    item_opinions,
+    items_of,
+    latest,
+    latest_submitted,
+    opinions_of,
+    synthesis_opinions,
+)
 
-MAX_TITLE = 300
-MAX_SUMMARY = 20_000
-MAX_QUOTES = 5
-# opinions read to pre-fill an item's summary: enough for a representative extract
-SUMMARY_SAMPLE = 300
-INSERT_CHUNK = 10_000
-OTHER_TITLE = "Ý kiến chung (không gắn với mục cụ thể)"
-
-ItemKey = tuple[str, int | None, int | None]
-
-
-# ---------------------------------------------------------------------------------------------
-# look-ups
-
-
-def get(*, session: Session, synthesis_id: int) -> Synthesis:
-    synthesis = session.get(Synthesis, synthesis_id)
-    if synthesis is None:
-        raise NotFound(
-            "synthesis_not_found",
-            f"Không có báo cáo tổng hợp số {synthesis_id}.",
-            f"Synthesis {synthesis_id} does not exist.",
-        )
-    return synthesis
-
-
-def get_item(*, session: Session, item_id: int) -> SynthesisItem:
-    item = session.get(SynthesisItem, item_id)
-    if item is None:
-        raise NotFound(
-            "synthesis_item_not_found",
-            f"Không có mục tổng hợp số {item_id}.",
-            f"Synthesis item {item_id} does not exist.",
-        )
-    return item
-
-
-def history(*, session: Session, consultation_id: int, organisation_id: int) -> list[Synthesis]:
-    """Every revision of the organisation's synthesis, oldest first."""
-    return list(
-        session.scalars(
-            select(Synthesis)
-            .where(
-                Synthesis.consultation_id == consultation_id,
-                Synthesis.organisation_id == organisation_id,
-            )
-            .order_by(Synthesis.revision)
-        )
-    )
-
-
-def latest(*, session: Session, consultation_id: int, organisation_id: int) -> Synthesis | None:
-    revisions = history(
-        session=session, consultation_id=consultation_id, organisation_id=organisation_id
-    )
-    return revisions[-1] if revisions else None
-
-
-def latest_submitted(
-    *, session: Session, consultation_id: int, organisation_ids: Iterable[int]
-) -> dict[int, Synthesis]:
-    """Organisation id -> its latest submitted synthesis, for those that submitted one."""
-    ids = set(organisation_ids)
-    if not ids:
-        return {}
-    rows = session.scalars(
-        select(Synthesis)
-        .where(
-            Synthesis.consultation_id == consultation_id,
-            Synthesis.organisation_id.in_(ids),
-            Synthesis.status == SynthesisStatus.SUBMITTED,
-        )
-        .order_by(Synthesis.revision)
-    )
-    return {synthesis.organisation_id: synthesis for synthesis in rows}
-
-
-def items_of(*, session: Session, synthesis_id: int) -> list[SynthesisItem]:
-    return list(
-        session.scalars(
-            select(SynthesisItem)
-            .where(SynthesisItem.synthesis_id == synthesis_id)
-            .order_by(SynthesisItem.position, SynthesisItem.id)
-        )
-    )
-
-
-def _item_opinions(item_id: int) -> Select[Any]:
-    return select(SynthesisItemOpinion.opinion_id).where(SynthesisItemOpinion.item_id == item_id)
-
-
-def _synthesis_opinions(synthesis_id: int) -> Select[Any]:
-    return (
-        select(SynthesisItemOpinion.opinion_id)
-        .join(SynthesisItem, SynthesisItem.id == SynthesisItemOpinion.item_id)
-        .where(SynthesisItem.synthesis_id == synthesis_id)
-        .distinct()
-    )
-
-
-def opinions_of(*, session: Session, synthesis_id: int) -> list[int]:
-    """The set of original opinions behind the whole synthesis (union of its items)."""
-    return sorted(session.scalars(_synthesis_opinions(synthesis_id)))
-
+__all__ = [
+    "INSERT_CHUNK",
+    "MAX_QUOTES",
+    "MAX_SUMMARY",
+    "MAX_TITLE",
+    "OTHER_TITLE",
+    "SUMMARY_SAMPLE",
+    "ChildItem",
+    "DrillDown",
+    "ItemKey",
+    "ItemView",
+    "PendingUnit",
+    "SynthesisView",
+    "counts_from_json",
+    "counts_to_json",
+    "draft_synthesis",
+    "drill_down",
+    "edit_item",
+    "edit_summary",
+    "get",
+    "get_item",
+    "history",
+    "item_opinions",
+    "items_of",
+    "latest",
+    "latest_submitted",
+    "new_revision",
+    "opinions_of",
+    "opinions_under",
+    "pending_children",
+    "reorder",
+    "set_quotes",
+    "sign_off",
+    "submit",
+    "synthesis_opinions",
+    "view",
+]
 
 # ---------------------------------------------------------------------------------------------
 # drafting: collect own opinions and children's items into buckets keyed by section/theme
@@ -608,7 +573,7 @@ def set_quotes(
     synthesis = _editable(session, item.synthesis_id)
     chosen = list(dict.fromkeys(opinion_ids))
     members = set(
-        session.scalars(_item_opinions(item.id).where(SynthesisItemOpinion.opinion_id.in_(chosen)))
+        session.scalars(item_opinions(item.id).where(SynthesisItemOpinion.opinion_id.in_(chosen)))
     )
     if len(chosen) > MAX_QUOTES or set(chosen) - members:
         raise UserError(
@@ -625,31 +590,6 @@ def set_quotes(
 # sign off, new revision, submit
 
 
-def counts_to_json(counts: Breakdown) -> dict[str, Any]:
-    def facet(rows: list[tuple[str, Counts]]) -> list[list[Any]]:
-        return [[name, c.raw, c.unique] for name, c in rows]
-
-    return {
-        "raw": counts.total.raw,
-        "unique": counts.total.unique,
-        "by_organisation": facet(counts.by_organisation),
-        "by_channel": facet(counts.by_channel),
-        "by_kind": facet(counts.by_kind),
-    }
-
-
-def counts_from_json(data: dict[str, Any]) -> Breakdown:
-    def facet(name: str) -> list[tuple[str, Counts]]:
-        return [(str(row[0]), Counts(int(row[1]), int(row[2]))) for row in data.get(name, [])]
-
-    return Breakdown(
-        total=Counts(int(data["raw"]), int(data["unique"])),
-        by_organisation=facet("by_organisation"),
-        by_channel=facet("by_channel"),
-        by_kind=facet("by_kind"),
-    )
-
-
 def sign_off(*, session: Session, synthesis_id: int, by: int | None) -> Synthesis:
     """Freeze the synthesis: its counts are written down and nothing can change any more."""
     synthesis = _editable(session, synthesis_id)
@@ -657,14 +597,14 @@ def sign_off(*, session: Session, synthesis_id: int, by: int | None) -> Synthesi
         counts = breakdown(
             session=session,
             consultation_id=synthesis.consultation_id,
-            opinion_ids=_item_opinions(item.id),
+            opinion_ids=item_opinions(item.id),
         )
         item.raw_count, item.unique_count = counts.total.raw, counts.total.unique
         item.counts_json = json.dumps(counts_to_json(counts), ensure_ascii=False)
     totals = breakdown(
         session=session,
         consultation_id=synthesis.consultation_id,
-        opinion_ids=_synthesis_opinions(synthesis.id),
+        opinion_ids=synthesis_opinions(synthesis.id),
     )
     synthesis.counts_json = json.dumps(counts_to_json(totals), ensure_ascii=False)
     synthesis.status = SynthesisStatus.SIGNED_OFF
@@ -796,181 +736,3 @@ def _notify_parent_secretaries(session: Session, synthesis: Synthesis, org: Orga
         events.notify(
             session=session, text=text, link=f"/syntheses/{synthesis.id}", person_id=person_id
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# progress and drill-down
-
-
-@dataclass(frozen=True)
-class PendingUnit:
-    """A unit under the organisation that has not submitted its synthesis yet."""
-
-    organisation_id: int
-    name: str
-    parent_id: int | None
-    depth: int  # 1 = a direct child
-    status: str | None  # its latest revision's status, None when it has not started
-
-
-def pending_children(
-    *, session: Session, consultation_id: int, organisation_id: int
-) -> list[PendingUnit]:
-    """The organisations beneath this one (children and their subtrees) yet to submit, in tree
-    order."""
-    root = orgs.get(session=session, organisation_id=organisation_id)
-    rows = orgs.tree(session=session, roots=[root.tree_path])[1:]
-    ids = [row.organisation.id for row in rows]
-    statuses: dict[int, set[str]] = {}
-    latest_status: dict[int, str] = {}
-    found = session.execute(
-        select(Synthesis.organisation_id, Synthesis.status)
-        .where(Synthesis.consultation_id == consultation_id, Synthesis.organisation_id.in_(ids))
-        .order_by(Synthesis.revision)
-    ).all()
-    for org_id, status in found:
-        statuses.setdefault(org_id, set()).add(status)
-        latest_status[org_id] = status
-    return [
-        PendingUnit(
-            organisation_id=row.organisation.id,
-            name=row.organisation.name,
-            parent_id=row.organisation.parent_id,
-            depth=row.depth,
-            status=latest_status.get(row.organisation.id),
-        )
-        for row in rows
-        if SynthesisStatus.SUBMITTED not in statuses.get(row.organisation.id, set())
-    ]
-
-
-@dataclass(frozen=True)
-class ChildItem:
-    """A child organisation's item consolidated into an item."""
-
-    item_id: int
-    synthesis_id: int
-    organisation_id: int
-    organisation_name: str
-    title: str
-    raw: int | None
-    unique: int | None
-
-
-@dataclass(frozen=True)
-class DrillDown:
-    item: SynthesisItem
-    child_items: list[ChildItem]
-    own_opinion_ids: list[int]
-
-
-def drill_down(*, session: Session, item_id: int) -> DrillDown:
-    """One level down from an item: the child items it consolidates and its own opinions."""
-    item = get_item(session=session, item_id=item_id)
-    rows = session.execute(
-        select(SynthesisItem, Synthesis.organisation_id, Organisation.name)
-        .join(SynthesisItemSource, SynthesisItemSource.child_item_id == SynthesisItem.id)
-        .join(Synthesis, Synthesis.id == SynthesisItem.synthesis_id)
-        .join(Organisation, Organisation.id == Synthesis.organisation_id)
-        .where(SynthesisItemSource.item_id == item.id)
-        .order_by(Organisation.name, SynthesisItem.position)
-    ).all()
-    own = session.scalars(
-        _item_opinions(item.id)
-        .where(SynthesisItemOpinion.direct.is_(True))
-        .order_by(SynthesisItemOpinion.opinion_id)
-    )
-    return DrillDown(
-        item=item,
-        child_items=[
-            ChildItem(
-                child.id,
-                child.synthesis_id,
-                org_id,
-                name,
-                child.title,
-                child.raw_count,
-                child.unique_count,
-            )
-            for child, org_id, name in rows
-        ],
-        own_opinion_ids=list(own),
-    )
-
-
-def opinions_under(*, session: Session, item_id: int) -> list[int]:
-    """Every original opinion behind an item, at any depth below it."""
-    get_item(session=session, item_id=item_id)
-    return list(session.scalars(_item_opinions(item_id).order_by(SynthesisItemOpinion.opinion_id)))
-
-
-# ---------------------------------------------------------------------------------------------
-# reading a synthesis with its counts
-
-
-@dataclass
-class ItemView:
-    item: SynthesisItem
-    counts: Breakdown
-    quotes: list[tuple[int, str]]
-    child_item_count: int
-
-
-@dataclass
-class SynthesisView:
-    synthesis: Synthesis
-    organisation_name: str
-    totals: Breakdown
-    items: list[ItemView]
-
-
-def view(*, session: Session, synthesis_id: int) -> SynthesisView:
-    """A synthesis with its items; counts are the frozen ones once signed off, else live."""
-    synthesis = get(session=session, synthesis_id=synthesis_id)
-    org = orgs.get(session=session, organisation_id=synthesis.organisation_id)
-    items = items_of(session=session, synthesis_id=synthesis_id)
-    quote_ids = {q for item in items for q in item.quote_ids}
-    texts = dict(
-        session.execute(
-            select(Opinion.id, Opinion.text).where(
-                Opinion.id.in_(quote_ids), Opinion.status != OpinionStatus.HIDDEN
-            )
-        ).all()
-    )
-    sources: dict[int, int] = {}
-    for item_id in session.scalars(
-        select(SynthesisItemSource.item_id).where(
-            SynthesisItemSource.item_id.in_([i.id for i in items])
-        )
-    ):
-        sources[item_id] = sources.get(item_id, 0) + 1
-    return SynthesisView(
-        synthesis=synthesis,
-        organisation_name=org.name,
-        totals=_counts(session, synthesis, synthesis.frozen_counts, _synthesis_opinions),
-        items=[
-            ItemView(
-                item=item,
-                counts=_counts(session, synthesis, item.frozen_counts, _item_opinions, item.id),
-                quotes=[(q, texts[q]) for q in item.quote_ids if q in texts],
-                child_item_count=sources.get(item.id, 0),
-            )
-            for item in items
-        ],
-    )
-
-
-def _counts(
-    session: Session,
-    synthesis: Synthesis,
-    frozen: dict[str, Any] | None,
-    query: Any,
-    target_id: int | None = None,
-) -> Breakdown:
-    if frozen is not None:
-        return counts_from_json(frozen)
-    return breakdown(
-        session=session,
-        consultation_id=synthesis.consultation_id,
-        opinion_ids=query(synthesis.id if target_id is None else target_id),
-    )

@@ -1,0 +1,13 @@
+"""Decisions routes, one module per seam: the subcommittees' queues (and forwarding), drafting and
+publishing decisions, the public responses (page, lookup, download) and the participant's trace
+and inbox."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ykien.decisions.routes import drafting, queues, responses, trace
+
+router = APIRouter()
+for part in (queues, drafting, responses, trace):
+    router.include_router(part.router)
