@@ -16,9 +16,6 @@ from ykien.audit.models import AuditEvent
 from ykien.errors import Conflict, UserError
 from ykien.events import lookups
 from ykien.events import service as events
-from ykien.events.recommendations import service as recommendations
-from ykien.events.reports import service as reports
-from ykien.events.submissions import service as submissions
 from ykien.events.models import (
     EventAttendee,
     EventReport,
@@ -27,6 +24,9 @@ from ykien.events.models import (
     Recommendation,
     Submission,
 )
+from ykien.events.recommendations import service as recommendations
+from ykien.events.reports import service as reports
+from ykien.events.submissions import service as submissions
 from ykien.opinions.models import Opinion
 from ykien.timefmt import VN_TZ
 
@@ -381,7 +381,9 @@ def test_recommendations_are_followed_until_answered_and_the_raiser_is_told(
     )
     today = date(2025, 6, 15)
     assert [r.id for r in recommendations.overdue(session=session, today=today)] == [late.id]
-    assert [r.id for r in recommendations.inbox(session=session, organisation_ids=[world.bloc.id])] == [
+    assert [
+        r.id for r in recommendations.inbox(session=session, organisation_ids=[world.bloc.id])
+    ] == [
         late.id,
         on_time.id,
     ]
@@ -397,7 +399,9 @@ def test_recommendations_are_followed_until_answered_and_the_raiser_is_told(
             session=session, recommendation_id=late.id, status="answered"
         )
     with pytest.raises(UserError):
-        recommendations.answer_recommendation(session=session, recommendation_id=late.id, answer="  ")
+        recommendations.answer_recommendation(
+            session=session, recommendation_id=late.id, answer="  "
+        )
     answered = recommendations.answer_recommendation(
         session=session, recommendation_id=late.id, answer="Đã ban hành Hướng dẫn số 5.", now=NOW
     )
