@@ -34,6 +34,18 @@ def visible_counts_by_section(*, session: Session, consultation_id: int) -> dict
     return {section_id: count for section_id, count in rows}
 
 
+def counts_by_consultation(*, session: Session, consultation_ids: list[int]) -> dict[int, int]:
+    """All opinions (any status) per consultation, in one grouped query."""
+    if not consultation_ids:
+        return {}
+    rows = session.execute(
+        select(Opinion.consultation_id, func.count())
+        .where(Opinion.consultation_id.in_(consultation_ids))
+        .group_by(Opinion.consultation_id)
+    )
+    return {consultation_id: count for consultation_id, count in rows}
+
+
 def check_proposed_wording(kind: str, proposed_wording: str | None) -> None:
     """An amendment or an addition needs the wording it proposes."""
     if kind in KINDS_NEEDING_WORDING and not (proposed_wording or "").strip():

@@ -20,23 +20,31 @@ from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ykien.config import Settings
-from ykien.consultations import service as consultations
-from ykien.consultations.secretariat_views import clean_filename, upload_name
+from ykien.consultations.models import Consultation
 from ykien.errors import NotFound, UserError
 from ykien.opinions import importer
 from ykien.opinions.importer import ColumnMapping, ImportResult
 from ykien.opinions.models import Channel, ImportBatch
-from ykien.web.access import check_runs, require_manager
-from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, Principal, get_settings, require_staff
+from ykien.opinions.schemas import ImportOut, RowErrorOut
+from ykien.web.access import ConsultationFor, require_manager
+from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, get_settings
+from ykien.web.forms import (
+    FormFields,
+    Problem,
+    clean_filename,
+    parse_form,
+    redraw_on_error,
+    upload_name,
+)
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
-from ykien.web.tx import get_db
+from ykien.web.tx import Db, Tx, after_commit
 
 router = APIRouter()
 
@@ -45,6 +53,8 @@ PREVIEW_ROWS = 3
 ERRORS_ON_PAGE = 1000
 CHANNELS = (Channel.IMPORT, Channel.WRITTEN, Channel.EVENT)
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}\.(csv|jsonl|xlsx)$")
+Managed = Depends(ConsultationFor(MODERATOR_ROLES))
+Staffed = Depends(ConsultationFor(STAFF_ROLES))
 
 
 # --- the waiting room for uploaded files -------------------------------------------------------
@@ -222,18 +232,17 @@ def _batches(db: Session, consultation_id: int) -> list[ImportBatch]:
 def _page(
     request: Request,
     db: Session,
-    consultation_id: int,
+    consultation: Consultation,
     step: str,
     *,
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
     _ = translator(request_language(request))
-    consultation = consultations.get(session=db, consultation_id=consultation_id)
     full = {
         "consultation": consultation,
         "step": step,
-        "batches": _batches(db, consultation_id),
+        "batches": _batches(db, consultation.id),
         "fields": field_labels(_),
         "channels": channel_labels(_),
         "language": request_language(request),
@@ -242,15 +251,28 @@ def _page(
     return render(request, "secretariat/import.html", full, status_code=status_code)
 
 
+def _upload_step(
+    request: Request, db: Session, consultation: Consultation, problem: Problem, status: int = 0
+) -> HTMLResponse:
+    """The upload step again, with why the file was refused."""
+    return _page(
+        request,
+        db,
+        consultation,
+        "upload",
+        error=problem.message,
+        status_code=status or problem.status_code,
+    )
+
+
 @router.get("/c/{consultation_id}/import", response_class=HTMLResponse, include_in_schema=False)
 def import_page(
     request: Request,
-    consultation_id: int,
+    db: Db,
     principal: Principal = Depends(require_manager),
-    db: Session = Depends(get_db),
+    consultation: Consultation = Managed,
 ) -> HTMLResponse:
-    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
-    return _page(request, db, consultation_id, "upload")
+    return _page(request, db, consultation, "upload")
 
 
 @router.post(
@@ -261,39 +283,37 @@ def import_page(
 )
 def import_upload(
     request: Request,
-    consultation_id: int,
+    db: Db,
     file: Annotated[UploadFile | None, File()] = None,
     principal: Principal = Depends(require_manager),
-    db: Session = Depends(get_db),
+    consultation: Consultation = Managed,
     settings: Settings = Depends(get_settings),
 ) -> HTMLResponse:
     """Step 1: keep the file and show its columns for the mapping."""
-    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
     filename = upload_name(file)
-    upload_id = ""
-    try:
+    kept: list[str] = []  # the stored upload, deleted again if it cannot be read
+
+    def refused(problem: Problem) -> HTMLResponse:
+        for upload_id in kept:
+            _discard(upload_id, settings)
+        return _upload_step(request, db, consultation, problem)
+
+    with redraw_on_error(request, db, refused):
         if file is None or not filename:
             raise UserError(
                 "upload_missing",
                 "Hãy chọn một tệp CSV, JSONL hoặc XLSX.",
                 "Choose a CSV, JSONL or XLSX file.",
             )
-        upload_id = store_upload(file.file, filename, settings)
-        path = stored_upload(upload_id, settings)
+        kept.append(store_upload(file.file, filename, settings))
+        path = stored_upload(kept[0], settings)
         columns = read_columns(path, path.suffix.lstrip("."))
-    except UserError as error:
-        if upload_id:
-            _discard(upload_id, settings)
-        message = error.message(request_language(request))
-        return _page(
-            request, db, consultation_id, "upload", error=message, status_code=error.status_code
-        )
     return _page(
         request,
         db,
-        consultation_id,
+        consultation,
         "map",
-        upload_id=upload_id,
+        upload_id=kept[0],
         filename=filename,
         columns=columns,
         mapping=detected_mapping(columns.headers),
@@ -312,7 +332,14 @@ def run_import(
     channel: str,
     actor_person_id: int,
 ) -> ImportResult:
-    """Import, commit, and keep the error report under the batch's id."""
+    """The use case of the page and the API: import in the request's transaction; the error
+    report is kept under the batch's id once that transaction is committed."""
+    if channel not in set(CHANNELS):
+        raise UserError(
+            "channel_invalid",
+            "Kênh phải là import, written hoặc event.",
+            "The channel must be import, written or event.",
+        )
     scratch_report = path.with_name(path.name + ".errors.csv")
     try:
         result = importer.import_opinions(
@@ -328,20 +355,40 @@ def run_import(
             max_rows=settings.import_max_rows,
             actor_person_id=actor_person_id,
         )
-        db.commit()
     except BaseException:
-        db.rollback()
         scratch_report.unlink(missing_ok=True)
         raise
     if result.report_path is not None:
-        target = report_file(settings, result.batch_id)
-        shutil.move(str(result.report_path), target)
+        scratch, target = result.report_path, report_file(settings, result.batch_id)
+
+        def keep_report() -> None:
+            shutil.move(str(scratch), target)
+
+        after_commit(db, keep_report)
         result.report_path = target
     return result
 
 
-def _mapping_from_form(values: dict[str, str]) -> dict[str, str]:
-    return {name: column for name, column in values.items() if column}
+class ImportConfirmIn(BaseModel):
+    """Step 2 of the page: the waiting file, the channel and the column chosen per field."""
+
+    upload_id: str = Field(max_length=60)
+    filename: str = Field(max_length=300)
+    channel: str = Field(default=Channel.IMPORT.value, max_length=10)
+    map_text: str = Field(default="", max_length=300)
+    map_section: str = Field(default="", max_length=300)
+    map_kind: str = Field(default="", max_length=300)
+    map_author: str = Field(default="", max_length=300)
+    map_organisation: str = Field(default="", max_length=300)
+    map_submitted_at: str = Field(default="", max_length=300)
+    map_proposed_wording: str = Field(default="", max_length=300)
+    map_quote: str = Field(default="", max_length=300)
+    map_external_id: str = Field(default="", max_length=300)
+
+    def mapping(self) -> dict[str, str]:
+        """field -> column, for the fields a column was chosen for."""
+        chosen = {name: getattr(self, f"map_{name}") for name in ColumnMapping.field_names()}
+        return {name: column for name, column in chosen.items() if column}
 
 
 @router.post(
@@ -352,48 +399,38 @@ def _mapping_from_form(values: dict[str, str]) -> dict[str, str]:
 )
 def import_confirm(
     request: Request,
-    consultation_id: int,
-    upload_id: Annotated[str, Form(max_length=60)],
-    filename: Annotated[str, Form(max_length=300)],
-    channel: Annotated[str, Form(max_length=10)] = Channel.IMPORT.value,
-    map_text: Annotated[str, Form(max_length=300)] = "",
-    map_section: Annotated[str, Form(max_length=300)] = "",
-    map_kind: Annotated[str, Form(max_length=300)] = "",
-    map_author: Annotated[str, Form(max_length=300)] = "",
-    map_organisation: Annotated[str, Form(max_length=300)] = "",
-    map_submitted_at: Annotated[str, Form(max_length=300)] = "",
-    map_proposed_wording: Annotated[str, Form(max_length=300)] = "",
-    map_quote: Annotated[str, Form(max_length=300)] = "",
-    map_external_id: Annotated[str, Form(max_length=300)] = "",
+    form: FormFields,
+    db: Tx,
     principal: Principal = Depends(require_manager),
-    db: Session = Depends(get_db),
+    consultation: Consultation = Managed,
     settings: Settings = Depends(get_settings),
 ) -> HTMLResponse:
     """Step 2: import with the chosen mapping and show the result with every rejected row."""
-    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
-    language = request_language(request)
-    chosen = {
-        "text": map_text,
-        "section": map_section,
-        "kind": map_kind,
-        "author": map_author,
-        "organisation": map_organisation,
-        "submitted_at": map_submitted_at,
-        "proposed_wording": map_proposed_wording,
-        "quote": map_quote,
-        "external_id": map_external_id,
-    }
-    filename = clean_filename(filename) or "upload"
-    try:
-        path = stored_upload(upload_id, settings)
-    except UserError as error:
-        return _page(
-            request, db, consultation_id, "upload", error=error.message(language), status_code=410
-        )
-    mapping = _mapping_from_form(chosen)
-    try:
-        if channel not in set(CHANNELS):
-            raise UserError("channel_invalid", "Kênh không hợp lệ.", "Choose a valid channel.")
+    body = parse_form(ImportConfirmIn, form)
+    filename = clean_filename(body.filename) or "upload"
+    mapping = body.mapping()
+    with redraw_on_error(request, db, lambda p: _upload_step(request, db, consultation, p, 410)):
+        path = stored_upload(body.upload_id, settings)
+
+    def refused(problem: Problem) -> HTMLResponse:
+        if problem.code.startswith(("mapping_", "channel_")):  # fixable here: keep the file
+            return _page(
+                request,
+                db,
+                consultation,
+                "map",
+                upload_id=body.upload_id,
+                filename=filename,
+                columns=read_columns(path, path.suffix.lstrip(".")),
+                mapping=mapping,
+                channel=body.channel,
+                error=problem.message,
+                status_code=problem.status_code,
+            )
+        _discard(body.upload_id, settings)
+        return _upload_step(request, db, consultation, problem)
+
+    with redraw_on_error(request, db, refused):
         if not mapping.get("text"):
             raise UserError(
                 "mapping_text_missing",
@@ -403,43 +440,18 @@ def import_confirm(
         result = run_import(
             db,
             settings,
-            consultation_id=consultation_id,
+            consultation_id=consultation.id,
             path=path,
             filename=filename,
             mapping=mapping,
-            channel=channel,
+            channel=body.channel,
             actor_person_id=principal.person_id,
         )
-    except UserError as error:
-        if error.code.startswith(("mapping_", "channel_")):  # fixable here: keep the file
-            columns = read_columns(path, path.suffix.lstrip("."))
-            return _page(
-                request,
-                db,
-                consultation_id,
-                "map",
-                upload_id=upload_id,
-                filename=filename,
-                columns=columns,
-                mapping=mapping,
-                channel=channel,
-                error=error.message(language),
-                status_code=error.status_code,
-            )
-        _discard(upload_id, settings)
-        return _page(
-            request,
-            db,
-            consultation_id,
-            "upload",
-            error=error.message(language),
-            status_code=error.status_code,
-        )
-    _discard(upload_id, settings)
+    _discard(body.upload_id, settings)
     return _page(
         request,
         db,
-        consultation_id,
+        consultation,
         "done",
         result=result,
         errors=result.errors[:ERRORS_ON_PAGE],
@@ -451,16 +463,14 @@ def import_confirm(
     "/c/{consultation_id}/import/{batch_id}/report", include_in_schema=True, tags=["secretariat"]
 )
 def import_report(
-    consultation_id: int,
-    batch_id: int,
-    principal: Principal = Depends(require_staff),
-    db: Session = Depends(get_db),
+    batch_id: PathId,
+    db: Db,
+    consultation: Consultation = Staffed,
     settings: Settings = Depends(get_settings),
 ) -> Response:
     """The import's per-row error report as CSV (row, column, reason in Vietnamese and English)."""
-    check_runs(db, principal, consultation_id, STAFF_ROLES)
     batch = db.get(ImportBatch, batch_id)
-    if batch is None or batch.consultation_id != consultation_id:
+    if batch is None or batch.consultation_id != consultation.id:
         raise NotFound(
             "import_batch_not_found",
             f"Không có lần nhập số {batch_id} trong đợt lấy ý kiến này.",
@@ -487,24 +497,6 @@ def import_report(
 # --- JSON API ----------------------------------------------------------------------------------
 
 
-class RowErrorOut(BaseModel):
-    row: int
-    column: str
-    reason: str
-    reason_vi: str
-    reason_en: str
-
-
-class ImportOut(BaseModel):
-    batch_id: int
-    rows_total: int
-    rows_imported: int
-    rows_rejected: int
-    errors: list[RowErrorOut]
-    errors_truncated: bool
-    report_url: str | None
-
-
 def _parse_mapping(text: str) -> dict[str, str] | None:
     if not text.strip():
         return None
@@ -523,50 +515,7 @@ def _parse_mapping(text: str) -> dict[str, str] | None:
     return {k: v for k, v in value.items() if v}
 
 
-@router.post(
-    "/api/v1/consultations/{consultation_id}/imports",
-    response_model=ImportOut,
-    status_code=201,
-    tags=["secretariat"],
-    dependencies=[Depends(verify_csrf)],
-)
-def api_import(
-    request: Request,
-    consultation_id: int,
-    file: Annotated[UploadFile, File(description="CSV, JSONL or XLSX")],
-    mapping: Annotated[
-        str, Form(max_length=5000, description='JSON: {"text": "column", "section": ...}')
-    ] = "",
-    channel: Annotated[str, Form(max_length=10)] = Channel.IMPORT.value,
-    principal: Principal = Depends(require_manager),
-    db: Session = Depends(get_db),
-    settings: Settings = Depends(get_settings),
-) -> ImportOut:
-    """Import opinions from a file; unmapped fields are recognised from the column names."""
-    check_runs(db, principal, consultation_id, MODERATOR_ROLES)
-    parsed_mapping = _parse_mapping(mapping)
-    if channel not in set(CHANNELS):
-        raise UserError(
-            "channel_invalid",
-            "Kênh phải là import, written hoặc event.",
-            "The channel must be import, written or event.",
-        )
-    filename = upload_name(file) or "upload.csv"
-    upload_id = store_upload(file.file, filename, settings)
-    try:
-        result = run_import(
-            db,
-            settings,
-            consultation_id=consultation_id,
-            path=stored_upload(upload_id, settings),
-            filename=filename,
-            mapping=parsed_mapping,
-            channel=channel,
-            actor_person_id=principal.person_id,
-        )
-    finally:
-        _discard(upload_id, settings)
-    language = request_language(request)
+def import_out(result: ImportResult, consultation_id: int, language: str) -> ImportOut:
     return ImportOut(
         batch_id=result.batch_id,
         rows_total=result.rows_total,
@@ -587,3 +536,42 @@ def api_import(
             f"/c/{consultation_id}/import/{result.batch_id}/report" if result.errors else None
         ),
     )
+
+
+@router.post(
+    "/api/v1/consultations/{consultation_id}/imports",
+    response_model=ImportOut,
+    status_code=201,
+    tags=["secretariat"],
+    dependencies=[Depends(verify_csrf)],
+)
+def api_import(
+    request: Request,
+    file: Annotated[UploadFile, File(description="CSV, JSONL or XLSX")],
+    db: Tx,
+    mapping: Annotated[
+        str, Form(max_length=5000, description='JSON: {"text": "column", "section": ...}')
+    ] = "",
+    channel: Annotated[str, Form(max_length=10)] = Channel.IMPORT.value,
+    principal: Principal = Depends(require_manager),
+    consultation: Consultation = Managed,
+    settings: Settings = Depends(get_settings),
+) -> ImportOut:
+    """Import opinions from a file; unmapped fields are recognised from the column names."""
+    parsed_mapping = _parse_mapping(mapping)
+    filename = upload_name(file) or "upload.csv"
+    upload_id = store_upload(file.file, filename, settings)
+    try:
+        result = run_import(
+            db,
+            settings,
+            consultation_id=consultation.id,
+            path=stored_upload(upload_id, settings),
+            filename=filename,
+            mapping=parsed_mapping,
+            channel=channel,
+            actor_person_id=principal.person_id,
+        )
+    finally:
+        _discard(upload_id, settings)
+    return import_out(result, consultation.id, request_language(request))
