@@ -1,7 +1,6 @@
 """Importing opinions from a file: upload, column mapping, result with the per-row errors; API.
 
-The uploaded file waits between the two steps in a folder under the data folder, under a random
-name; it is deleted after the import, and any file left there is deleted after 24 hours.
+The uploaded file waits between the two steps in `ykien.opinions.uploads`.
 """
 
 from __future__ import annotations
@@ -9,14 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import secrets
 import shutil
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -31,6 +26,14 @@ from ykien.opinions import importer
 from ykien.opinions.importer import ColumnMapping, ImportResult
 from ykien.opinions.models import Channel, ImportBatch
 from ykien.opinions.schemas import ImportOut, RowErrorOut
+from ykien.opinions.uploads import (
+    detected_mapping,
+    discard,
+    read_columns,
+    report_file,
+    store_upload,
+    stored_upload,
+)
 from ykien.web.access import ConsultationFor, require_manager
 from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, get_settings
 from ykien.web.forms import (
@@ -48,149 +51,10 @@ from ykien.web.tx import Db, Tx, after_commit
 
 router = APIRouter()
 
-UPLOAD_TTL_SECONDS = 24 * 3600
-PREVIEW_ROWS = 3
 ERRORS_ON_PAGE = 1000
 CHANNELS = (Channel.IMPORT, Channel.WRITTEN, Channel.EVENT)
-_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}\.(csv|jsonl|xlsx)$")
 Managed = Depends(ConsultationFor(MODERATOR_ROLES))
 Staffed = Depends(ConsultationFor(STAFF_ROLES))
-
-
-# --- the waiting room for uploaded files -------------------------------------------------------
-
-
-def uploads_dir(settings: Settings) -> Path:
-    folder = settings.data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def reports_dir(settings: Settings) -> Path:
-    folder = settings.data_dir / "import-reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def report_file(settings: Settings, batch_id: int) -> Path:
-    return reports_dir(settings) / f"batch-{batch_id}.csv"
-
-
-def _sweep(folder: Path, now: float) -> None:
-    """Delete the files left in the folder for more than a day."""
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and now - path.stat().st_mtime > UPLOAD_TTL_SECONDS:
-                path.unlink()
-        except OSError:
-            pass  # removed meanwhile by another request
-
-
-def _too_large(limit: int) -> UserError:
-    megabytes = max(limit // 1_000_000, 1)
-    return UserError(
-        "upload_too_large",
-        f"Tệp lớn quá {megabytes} MB.",
-        f"The file is larger than {megabytes} MB.",
-    )
-
-
-def store_upload(source: IO[bytes], filename: str, settings: Settings) -> str:
-    """Copy the upload to the waiting room under a random name; returns that name."""
-    file_format = importer.detect_format(filename)
-    folder = uploads_dir(settings)
-    _sweep(folder, time.time())
-    upload_id = f"{secrets.token_hex(16)}.{file_format}"
-    target = folder / upload_id
-    written = 0
-    with target.open("wb") as out:
-        while block := source.read(1 << 20):
-            written += len(block)
-            if written > settings.max_upload_bytes:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise _too_large(settings.max_upload_bytes)
-            out.write(block)
-    if written == 0:
-        target.unlink(missing_ok=True)
-        raise UserError("upload_empty", "Tệp trống.", "The file is empty.")
-    return upload_id
-
-
-def stored_upload(upload_id: str, settings: Settings) -> Path:
-    """The waiting file for upload_id; a clear error if the name is odd or the file is gone."""
-    path = uploads_dir(settings) / upload_id
-    if not _UPLOAD_ID.match(upload_id) or not path.is_file():
-        raise NotFound(
-            "upload_gone",
-            "Tệp đã tải lên không còn (quá 24 giờ hoặc đã nhập); hãy tải lên lại.",
-            "The uploaded file is no longer here (over 24 hours old or already imported); "
-            "upload it again.",
-        )
-    return path
-
-
-def _discard(upload_id: str, settings: Settings) -> None:
-    if _UPLOAD_ID.match(upload_id):
-        (uploads_dir(settings) / upload_id).unlink(missing_ok=True)
-
-
-# --- reading the header ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FileColumns:
-    headers: list[str]
-    preview: list[list[str]]  # the first rows, as text
-
-
-def _preview_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def read_columns(path: Path, file_format: str) -> FileColumns:
-    """The file's column names (exactly as the importer reads them) and its first rows."""
-    with path.open("rb") as data:
-        try:
-            table = importer._open_table(data, file_format, path.stat().st_size)
-            preview: list[list[str]] = []
-            for _number, row in table.rows:
-                if len(preview) >= PREVIEW_ROWS:
-                    break
-                if len(row) == 1 and str(row[0]).startswith("__error__:"):
-                    continue  # a broken JSON line: reported by the import itself
-                preview.append([_preview_cell(cell) for cell in row])
-        except UnicodeDecodeError as exc:
-            raise UserError(
-                "not_utf8",
-                "Tệp không phải văn bản UTF-8; hãy lưu lại tệp với mã hóa UTF-8.",
-                "The file is not UTF-8 text; save it again with the UTF-8 encoding.",
-            ) from exc
-        except csv.Error as exc:
-            raise UserError(
-                "bad_csv", f"Tệp CSV không đọc được: {exc}.", f"The CSV file cannot be read: {exc}."
-            ) from exc
-    headers = list(table.headers)
-    if not [h for h in headers if h]:
-        raise UserError(
-            "import_no_header",
-            "Tệp không có dòng tiêu đề cột (dòng đầu tiên phải là tên các cột).",
-            "The file has no header row (the first row must name the columns).",
-        )
-    return FileColumns(headers, preview)
-
-
-def detected_mapping(headers: Sequence[str]) -> dict[str, str]:
-    """The columns the importer recognises by name, field -> column."""
-    try:
-        mapping = ColumnMapping.detect(headers)
-    except UserError:
-        # no column looks like the opinion text: detect the other fields around a stand-in
-        stand_in = "\x00text"
-        mapping = ColumnMapping.detect([*headers, stand_in], {"text": stand_in})
-    found = {name: getattr(mapping, name) for name in ColumnMapping.field_names()}
-    return {name: column for name, column in found.items() if column and column in headers}
 
 
 def field_labels(_: Callable[..., str]) -> dict[str, str]:
@@ -295,7 +159,7 @@ def import_upload(
 
     def refused(problem: Problem) -> HTMLResponse:
         for upload_id in kept:
-            _discard(upload_id, settings)
+            discard(upload_id, settings)
         return _upload_step(request, db, consultation, problem)
 
     with redraw_on_error(request, db, refused):
@@ -427,7 +291,7 @@ def import_confirm(
                 error=problem.message,
                 status_code=problem.status_code,
             )
-        _discard(body.upload_id, settings)
+        discard(body.upload_id, settings)
         return _upload_step(request, db, consultation, problem)
 
     with redraw_on_error(request, db, refused):
@@ -447,7 +311,7 @@ def import_confirm(
             channel=body.channel,
             actor_person_id=principal.person_id,
         )
-    _discard(body.upload_id, settings)
+    discard(body.upload_id, settings)
     return _page(
         request,
         db,
@@ -573,5 +437,5 @@ def api_import(
             actor_person_id=principal.person_id,
         )
     finally:
-        _discard(upload_id, settings)
+        discard(upload_id, settings)
     return import_out(result, consultation.id, request_language(request))

@@ -295,10 +295,9 @@ def received(request: Request, db: Db, consultation: Consultation = Readable) ->
 
 def my_opinions(db: Session, principal: Principal, page: int) -> MyOpinionsOut:
     """The read function of the page and the API: the person's opinions, newest first."""
-    found = queries.opinions_of_person(
+    return queries.opinions_of_person(
         session=db, person_id=principal.person_id, page=page, per_page=PER_PAGE
     )
-    return MyOpinionsOut.model_validate(found, from_attributes=True)
 
 
 @router.get("/me/opinions", response_class=HTMLResponse, include_in_schema=False)
