@@ -245,7 +245,7 @@ def _form_page(
         "max_upload_mb": max(settings.max_upload_bytes // 1_000_000, 1),
     }
     status_code = problem.status_code if problem else 200
-    return render(request, "secretariat/new.html", context, status_code=status_code)
+    return render(request, "consultations/new.html", context, status_code=status_code)
 
 
 @router.get("/secretariat/consultations/new", response_class=HTMLResponse, include_in_schema=False)

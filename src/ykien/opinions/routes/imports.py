@@ -112,7 +112,7 @@ def _page(
         "language": request_language(request),
         **context,
     }
-    return render(request, "secretariat/import.html", full, status_code=status_code)
+    return render(request, "opinions/import.html", full, status_code=status_code)
 
 
 def _upload_step(

@@ -60,7 +60,7 @@ def home(request: Request, db: Db) -> HTMLResponse:
     items = list_consultations(db)
     return render(
         request,
-        "consultations/home.html",
+        "opinions/home.html",
         {
             "open_items": [i for i in items if i.accepting],
             "other_items": [i for i in items if not i.accepting],
@@ -131,7 +131,7 @@ def _extras(request: Request, _data: object) -> dict[str, object]:
     router,
     "/secretariat",
     "/api/v1/secretariat/consultations",
-    template="secretariat/home.html",
+    template="opinions/secretariat.html",
     tags=["secretariat"],
     extras=_extras,
 )

@@ -161,7 +161,7 @@ def _reader_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     context = _reader_context(request, db, consultation, principal, form)
-    return render(request, "reader/reader.html", context, status_code=status_code)
+    return render(request, "opinions/reader.html", context, status_code=status_code)
 
 
 @router.get("/c/{consultation_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -285,7 +285,7 @@ def received(request: Request, db: Db, consultation: Consultation = Readable) ->
         return RedirectResponse(f"/c/{consultation.id}", status_code=303)
     return render(
         request,
-        "reader/received.html",
+        "opinions/received.html",
         {"consultation": consultation, "receipt_code": code, "status": status},
     )
 
@@ -318,7 +318,7 @@ def my_opinions_page(
     else:
         created = ""
     context = {"found": my_opinions(db, principal, page), "created": created, "flashes": flashes}
-    return render(request, "reader/my_opinions.html", context)
+    return render(request, "opinions/my_opinions.html", context)
 
 
 @router.get("/api/v1/me/opinions", response_model=MyOpinionsOut, tags=["opinions"])
