@@ -177,29 +177,37 @@ def close(
     return _set_status(session, consultation_id, ConsultationStatus.CLOSED, actor_person_id)
 
 
-def ensure_accepting(consultation: Consultation, now: datetime | None = None) -> None:
-    """Raise a clear error unless the consultation takes opinions at `now`."""
+def accepting_refusal(consultation: Consultation, now: datetime | None = None) -> UserError | None:
+    """Why the consultation takes no opinions at `now`, or None when it does."""
     now = now or utcnow()
     if consultation.status == ConsultationStatus.DRAFT:
-        raise UserError(
+        return UserError(
             "consultation_not_published",
             "Đợt lấy ý kiến này chưa được công bố.",
             "This consultation has not been published yet.",
         )
     if now < consultation.opens_at:
         when = format_datetime(consultation.opens_at)
-        raise UserError(
+        return UserError(
             "consultation_not_open_yet",
             f"Đợt lấy ý kiến chưa bắt đầu; bắt đầu nhận ý kiến lúc {when}.",
             f"The consultation is not open yet; it opens at {when}.",
         )
     if consultation.status == ConsultationStatus.CLOSED or now >= consultation.closes_at:
         when = format_datetime(consultation.closes_at)
-        raise UserError(
+        return UserError(
             "consultation_closed",
             f"Đợt lấy ý kiến đã kết thúc lúc {when}; không nhận thêm ý kiến.",
             f"The consultation closed at {when}; no more opinions are taken.",
         )
+    return None
+
+
+def ensure_accepting(consultation: Consultation, now: datetime | None = None) -> None:
+    """Raise a clear error unless the consultation takes opinions at `now`."""
+    refusal = accepting_refusal(consultation, now)
+    if refusal is not None:
+        raise refusal
 
 
 def scope_org_ids(*, session: Session, consultation_id: int) -> set[int]:

@@ -84,15 +84,6 @@ class OpinionForm:
     submission_key: str = ""
 
 
-def _accepting_problem(consultation: Consultation, language: str) -> str | None:
-    """Why the consultation takes no opinions now, or None when it does."""
-    try:
-        consultations.ensure_accepting(consultation)
-    except UserError as error:
-        return error.message(language)
-    return None
-
-
 def _reader_context(
     request: Request,
     db: Session,
@@ -109,7 +100,8 @@ def _reader_context(
     if not form.submission_key:
         form.submission_key = secrets.token_urlsafe(18)
     language = request_language(request)
-    closed_message = _accepting_problem(consultation, language)
+    refusal = consultations.accepting_refusal(consultation)
+    closed_message = refusal.message(language) if refusal else None
     in_scope = principal is None or consultations.person_in_scope(
         session=db, consultation_id=consultation.id, person_id=principal.person_id
     )
