@@ -46,17 +46,14 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the app: database, templates, middleware, routes, error handlers."""
     from ykien.accounts.routes import router as accounts_router
     from ykien.analysis.routes import router as analysis_router
-    from ykien.consultations.secretariat_views import router as secretariat_router
-    from ykien.consultations.views import router as consultations_router
+    from ykien.consultations.routes import router as consultations_router
     from ykien.dashboard.routes import router as dashboard_router
     from ykien.decisions.routes import router as decisions_router
-    from ykien.drafts.views import router as reader_router
     from ykien.events.recommendations.routes import router as recommendations_router
     from ykien.events.reports.routes import router as event_reports_router
     from ykien.events.routes import router as events_router
     from ykien.events.submissions.routes import router as submissions_router
-    from ykien.opinions.import_views import router as import_router
-    from ykien.opinions.views import router as opinions_router
+    from ykien.opinions.routes import router as opinions_router
     from ykien.orgs.routes import router as orgs_router
     from ykien.synthesis.routes import router as synthesis_router
 
@@ -107,11 +104,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         accounts_router,
-        consultations_router,
-        reader_router,
         opinions_router,
-        secretariat_router,
-        import_router,
+        consultations_router,
         orgs_router,
         analysis_router,
         events_router,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ykien import text as vt
@@ -23,7 +23,6 @@ from ykien.db.base import utcnow
 from ykien.drafts import service as drafts
 from ykien.drafts.models import Draft, DraftKind, DraftVersion, Section
 from ykien.errors import Conflict, NotFound, UserError
-from ykien.opinions.models import Opinion
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
 from ykien.timefmt import format_datetime
@@ -178,29 +177,37 @@ def close(
     return _set_status(session, consultation_id, ConsultationStatus.CLOSED, actor_person_id)
 
 
-def ensure_accepting(consultation: Consultation, now: datetime | None = None) -> None:
-    """Raise a clear error unless the consultation takes opinions at `now`."""
+def accepting_refusal(consultation: Consultation, now: datetime | None = None) -> UserError | None:
+    """Why the consultation takes no opinions at `now`, or None when it does."""
     now = now or utcnow()
     if consultation.status == ConsultationStatus.DRAFT:
-        raise UserError(
+        return UserError(
             "consultation_not_published",
             "Đợt lấy ý kiến này chưa được công bố.",
             "This consultation has not been published yet.",
         )
     if now < consultation.opens_at:
         when = format_datetime(consultation.opens_at)
-        raise UserError(
+        return UserError(
             "consultation_not_open_yet",
             f"Đợt lấy ý kiến chưa bắt đầu; bắt đầu nhận ý kiến lúc {when}.",
             f"The consultation is not open yet; it opens at {when}.",
         )
     if consultation.status == ConsultationStatus.CLOSED or now >= consultation.closes_at:
         when = format_datetime(consultation.closes_at)
-        raise UserError(
+        return UserError(
             "consultation_closed",
             f"Đợt lấy ý kiến đã kết thúc lúc {when}; không nhận thêm ý kiến.",
             f"The consultation closed at {when}; no more opinions are taken.",
         )
+    return None
+
+
+def ensure_accepting(consultation: Consultation, now: datetime | None = None) -> None:
+    """Raise a clear error unless the consultation takes opinions at `now`."""
+    refusal = accepting_refusal(consultation, now)
+    if refusal is not None:
+        raise refusal
 
 
 def scope_org_ids(*, session: Session, consultation_id: int) -> set[int]:
@@ -373,7 +380,6 @@ class ManagedConsultation:
     organiser_name: str
     draft_title: str
     version_number: int
-    opinion_count: int
     # tree paths of the organiser and the scope roots (see authority_paths)
     authority_paths: tuple[str, ...]
 
@@ -412,7 +418,6 @@ def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedCons
         .order_by(Consultation.opens_at.desc(), Consultation.id.desc())
     ).all()
     ids = [row[0].id for row in rows]
-    counts: dict[int, int] = {}
     paths: dict[int, list[str]] = {}
     if ids:
         scope_rows = session.execute(
@@ -422,20 +427,62 @@ def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedCons
         )
         for consultation_id, tree_path in scope_rows:
             paths.setdefault(consultation_id, []).append(tree_path)
-        found = session.execute(
-            select(Opinion.consultation_id, func.count())
-            .where(Opinion.consultation_id.in_(ids))
-            .group_by(Opinion.consultation_id)
-        )
-        counts = {consultation_id: count for consultation_id, count in found}
     return [
         ManagedConsultation(
             c,
             organiser,
             draft_title,
             number,
-            counts.get(c.id, 0),
             tuple(dict.fromkeys([organiser_path, *paths.get(c.id, [])])),
         )
         for c, organiser, organiser_path, draft_title, number in rows
     ]
+
+
+def published_version_ids(*, session: Session, version_ids: list[int]) -> set[int]:
+    """Those of the versions that a published (open or closed) consultation puts before readers."""
+    if not version_ids:
+        return set()
+    return set(
+        session.execute(
+            select(Consultation.draft_version_id).where(
+                Consultation.draft_version_id.in_(version_ids),
+                Consultation.status != ConsultationStatus.DRAFT,
+            )
+        ).scalars()
+    )
+
+
+def accepting(consultation: Consultation, now: datetime) -> bool:
+    """Open and within its window at `now`."""
+    return (
+        consultation.status == ConsultationStatus.OPEN
+        and consultation.opens_at <= now < consultation.closes_at
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedConsultation:
+    """A published consultation as the public list shows it."""
+
+    consultation: Consultation
+    version: DraftVersion
+    draft: Draft
+    organiser_name: str
+
+
+def published(
+    *, session: Session, consultation_id: int | None = None
+) -> list[PublishedConsultation]:
+    """Published consultations (open or closed), the latest window first."""
+    query = (
+        select(Consultation, DraftVersion, Draft, Organisation.name)
+        .join(DraftVersion, DraftVersion.id == Consultation.draft_version_id)
+        .join(Draft, Draft.id == DraftVersion.draft_id)
+        .join(Organisation, Organisation.id == Consultation.organiser_id)
+        .where(Consultation.status != ConsultationStatus.DRAFT)
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc())
+    )
+    if consultation_id is not None:
+        query = query.where(Consultation.id == consultation_id)
+    return [PublishedConsultation(*row) for row in session.execute(query)]

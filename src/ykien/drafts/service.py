@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from ykien import text as vt
 from ykien.audit import service as audit
-from ykien.consultations.models import Consultation, ConsultationStatus
 from ykien.drafts.diff import map_versions
 from ykien.drafts.models import Draft, DraftKind, DraftVersion, Section, SectionMapping
 from ykien.drafts.parse import DraftParseError, ParsedDraft, parse_file
@@ -218,20 +217,6 @@ def versions_of(*, session: Session, draft_id: int) -> list[DraftVersion]:
             select(DraftVersion)
             .where(DraftVersion.draft_id == draft_id)
             .order_by(DraftVersion.number)
-        ).scalars()
-    )
-
-
-def published_version_ids(*, session: Session, version_ids: list[int]) -> set[int]:
-    """Those of the versions that a published (open or closed) consultation puts before readers."""
-    if not version_ids:
-        return set()
-    return set(
-        session.execute(
-            select(Consultation.draft_version_id).where(
-                Consultation.draft_version_id.in_(version_ids),
-                Consultation.status != ConsultationStatus.DRAFT,
-            )
         ).scalars()
     )
 

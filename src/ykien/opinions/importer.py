@@ -205,7 +205,7 @@ def _read_csv(data: IO[bytes], estimate: int) -> _Table:
         dialect = csv.excel
     csv.field_size_limit(MAX_CELL)
     reader = csv.reader(_text_stream(data), dialect)
-    with _readable():
+    with readable():
         headers = [vt.clean(h) for h in next(reader, [])]
 
     return _Table(headers, enumerate(reader, start=2), estimate)
@@ -311,7 +311,7 @@ def detect_format(filename: str) -> str:
     return suffix
 
 
-def _open_table(data: IO[bytes], file_format: str, size: int) -> _Table:
+def open_table(data: IO[bytes], file_format: str, size: int) -> _Table:
     estimate = max(size // 120, 1)
     if file_format == "xlsx":
         return _read_xlsx(data)
@@ -577,6 +577,31 @@ def write_report(path: Path, errors: Sequence[RowError]) -> None:
             writer.writerow([error.row, error.column, error.reason_vi, error.reason_en])
 
 
+def _refuse_imported_file(session: Session, consultation_id: int, sha: str) -> None:
+    """The same file is imported once per consultation."""
+    earlier = session.execute(
+        select(ImportBatch.id).where(
+            ImportBatch.consultation_id == consultation_id, ImportBatch.source_sha256 == sha
+        )
+    ).scalar_one_or_none()
+    if earlier is not None:
+        raise Conflict(
+            "import_duplicate_file",
+            f"Tệp này đã được nhập (lần nhập số {earlier}); không nhập lại.",
+            f"This file was already imported (batch {earlier}); not importing it again.",
+        )
+
+
+def _close_batch(batch: ImportBatch, result: ImportResult) -> None:
+    """The batch's counts and the first rows of its error report."""
+    batch.rows_total = result.rows_total
+    batch.rows_imported = result.rows_imported
+    batch.rows_rejected = len(result.errors)
+    batch.report = "\n".join(
+        f"{e.row}\t{e.column}\t{e.reason_vi}" for e in result.errors[:REPORT_ROWS_IN_DB]
+    )
+
+
 def import_opinions(
     *,
     session: Session,
@@ -603,17 +628,7 @@ def import_opinions(
         )
     consultation = consultations.get(session=session, consultation_id=consultation_id)
     sha = _file_sha256(source)
-    earlier = session.execute(
-        select(ImportBatch.id).where(
-            ImportBatch.consultation_id == consultation_id, ImportBatch.source_sha256 == sha
-        )
-    ).scalar_one_or_none()
-    if earlier is not None:
-        raise Conflict(
-            "import_duplicate_file",
-            f"Tệp này đã được nhập (lần nhập số {earlier}); không nhập lại.",
-            f"This file was already imported (batch {earlier}); not importing it again.",
-        )
+    _refuse_imported_file(session, consultation_id, sha)
     batch = ImportBatch(
         consultation_id=consultation_id,
         filename=filename[:300],
@@ -625,7 +640,7 @@ def import_opinions(
     session.flush()
     status = OpinionStatus.PUBLISHED if consultation.opinions_public else OpinionStatus.RECEIVED
     with source.open("rb") as data:
-        table = _open_table(data, file_format, source.stat().st_size)
+        table = open_table(data, file_format, source.stat().st_size)
         checker = _RowChecker(
             session=session,
             consultation_id=consultation_id,
@@ -639,12 +654,7 @@ def import_opinions(
         result = _run(
             session, table, checker, batch.id, consultation_id, channel, status, max_rows, progress
         )
-    batch.rows_total = result.rows_total
-    batch.rows_imported = result.rows_imported
-    batch.rows_rejected = len(result.errors)
-    batch.report = "\n".join(
-        f"{e.row}\t{e.column}\t{e.reason_vi}" for e in result.errors[:REPORT_ROWS_IN_DB]
-    )
+    _close_batch(batch, result)
     if result.errors:
         result.report_path = report_path or source.with_name(source.name + ".errors.csv")
         write_report(result.report_path, result.errors)
@@ -734,7 +744,7 @@ def _run(
             progress(result.rows_total, table.estimate)
 
     try:
-        with _readable():
+        with readable():
             for number, row in table.rows:
                 result.rows_total += 1
                 if result.rows_total > max_rows:
@@ -761,7 +771,7 @@ def _run(
 
 
 @contextmanager
-def _readable() -> Iterator[None]:
+def readable() -> Iterator[None]:
     """Turn decoding and CSV syntax failures into a user error (the whole import is undone)."""
     try:
         yield

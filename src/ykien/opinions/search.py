@@ -50,10 +50,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -71,16 +71,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from ykien import text as vt
-from ykien.accounts.models import Person
+from ykien.accounts.models import Person, Role
 from ykien.consultations.models import Consultation, ConsultationScope, ConsultationStatus
 from ykien.drafts.models import Section
-from ykien.errors import NotFound, UserError
+from ykien.errors import Forbidden, NotFound, UserError
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
 from ykien.orgs.models import Organisation
 from ykien.timefmt import VN_TZ, parse_datetime
-from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, Principal, forbid
 
 PAGE_SIZE = 25
+# who may see every status (staff) and who may hide and restore (moderators): the same roles
+# as the web layer's STAFF_ROLES and MODERATOR_ROLES
+STAFF_ROLES = (Role.SECRETARY, Role.SUBCOMMITTEE_MEMBER, Role.CHAIR, Role.ADMIN)
+MODERATOR_ROLES = (Role.SECRETARY, Role.ADMIN)
 MAX_ID = 2_147_483_647  # ids are INTEGER columns
 MAX_QUERY = 200
 FOLD = "fold"
@@ -95,6 +98,29 @@ _LEVEL_SYLLABLE = re.compile(f"\\w++(?![{vt.TONE_MARKS}])")
 _TOKEN = re.compile(r"\S+")
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 _DATE_ONLY = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*$")
+
+
+class Viewer(Protocol):
+    """Who is asking (the web layer's Principal): their person and the subtrees of their roles."""
+
+    @property
+    def person_id(self) -> int: ...
+
+    @property
+    def roles(self) -> Mapping[str, tuple[str, ...]]: ...
+
+    def covers(self, tree_path: str, roles: Iterable[str]) -> bool: ...
+
+    def has_any(self, roles: Iterable[str]) -> bool: ...
+
+
+def forbid() -> Forbidden:
+    return Forbidden(
+        "forbidden",
+        "Bạn không có quyền thực hiện thao tác này.",
+        "You are not allowed to do this.",
+    )
+
 
 # --- search keys ----------------------------------------------------------------------------
 
@@ -338,14 +364,14 @@ def _organiser_path(session: Session, consultation: Consultation) -> str:
     return organiser.tree_path if organiser is not None else "/"
 
 
-def _role_roots(viewer: Principal | None, roles: Iterable[str]) -> list[str]:
+def _role_roots(viewer: Viewer | None, roles: Iterable[str]) -> list[str]:
     if viewer is None:
         return []
     return sorted({root for role in roles for root in viewer.roles.get(role, ())})
 
 
 def _covered(
-    session: Session, viewer: Principal | None, consultation: Consultation, roles: Iterable[str]
+    session: Session, viewer: Viewer | None, consultation: Consultation, roles: Iterable[str]
 ) -> ColumnElement[bool]:
     """Opinions whose organisation lies in a subtree where the viewer holds one of `roles`."""
     roots = _role_roots(viewer, roles)
@@ -365,7 +391,7 @@ def _covered(
 
 
 def visibility(
-    *, session: Session, viewer: Principal | None, consultation: Consultation
+    *, session: Session, viewer: Viewer | None, consultation: Consultation
 ) -> ColumnElement[bool]:
     """The opinions of `consultation` that `viewer` (None: anonymous) may read.
 
@@ -385,7 +411,7 @@ def visibility(
 
 
 def moderation_scope(
-    *, session: Session, viewer: Principal | None, consultation: Consultation
+    *, session: Session, viewer: Viewer | None, consultation: Consultation
 ) -> ColumnElement[bool]:
     """The moderation queue: received and hidden opinions in the viewer's moderator subtrees."""
     return and_(
@@ -394,11 +420,11 @@ def moderation_scope(
     )
 
 
-def may_moderate_any(viewer: Principal | None) -> bool:
+def may_moderate_any(viewer: Viewer | None) -> bool:
     return viewer is not None and viewer.has_any(MODERATOR_ROLES)
 
 
-def ensure_may_moderate(*, session: Session, viewer: Principal, opinion_id: int) -> None:
+def ensure_may_moderate(*, session: Session, viewer: Viewer, opinion_id: int) -> None:
     """Refuse (403) unless a moderator role of the viewer covers the opinion's organisation."""
     organiser = aliased(Organisation, name="organiser")
     path = session.execute(
@@ -420,7 +446,7 @@ def ensure_may_moderate(*, session: Session, viewer: Principal, opinion_id: int)
 
 
 def consultation_for(
-    *, session: Session, viewer: Principal | None, consultation_id: int
+    *, session: Session, viewer: Viewer | None, consultation_id: int
 ) -> Consultation:
     """The consultation, if the viewer may see it: not yet published ones only for its staff."""
     consultation = session.get(Consultation, consultation_id)
@@ -620,7 +646,7 @@ def list_opinions(
     *,
     session: Session,
     consultation: Consultation,
-    viewer: Principal | None,
+    viewer: Viewer | None,
     filters: OpinionFilters,
     page: int = 1,
     page_size: int = PAGE_SIZE,
@@ -686,7 +712,7 @@ def _rows_query(session: Session, consultation: Consultation) -> AnySelect:
 
 
 def opinion_row(
-    *, session: Session, consultation: Consultation, viewer: Principal | None, opinion_id: int
+    *, session: Session, consultation: Consultation, viewer: Viewer | None, opinion_id: int
 ) -> OpinionRow:
     """One opinion of the consultation as the lists show it, if the viewer may see it."""
     row = session.execute(
@@ -706,7 +732,7 @@ def opinion_row(
 
 
 def _row(
-    row: Any, consultation_id: int, viewer: Principal | None, query: SearchQuery | None
+    row: Any, consultation_id: int, viewer: Viewer | None, query: SearchQuery | None
 ) -> OpinionRow:
     (opinion_id, section_id, label, kind, channel, status, reason, text, quote, wording,
      author, author_person_id, org_id, org_name, org_path, submitted_at) = row  # fmt: skip

@@ -279,6 +279,78 @@ class _Retry:
     author_person_id: int | None
 
 
+def _check_kind_and_channel(s: Submission) -> None:
+    if s.kind not in set(OpinionKind):
+        raise UserError(
+            "kind_invalid",
+            f"Loại ý kiến không hợp lệ: {s.kind}.",
+            f"Unknown opinion kind: {s.kind}.",
+        )
+    if s.channel not in set(Channel):
+        raise UserError(
+            "channel_invalid",
+            f"Kênh không hợp lệ: {s.channel}.",
+            f"Unknown channel: {s.channel}.",
+        )
+
+
+def _quote_of(
+    lookups: _Lookups, consultation: Consultation, s: Submission
+) -> tuple[str | None, tuple[int | None, int | None]]:
+    """The quoted passage as it stands in the section, and its span there."""
+    quote_text: str | None = None
+    span: tuple[int | None, int | None] = (None, None)
+    if s.section_id is not None:
+        section = lookups.sections.get(s.section_id)
+        if section is None or section.version_id != consultation.draft_version_id:
+            raise UserError(
+                "section_not_in_draft",
+                "Mục được chọn không thuộc dự thảo của đợt lấy ý kiến này.",
+                "The chosen section is not part of this consultation's draft.",
+            )
+        if s.quote:
+            quote_text = clean_text(
+                s.quote, limit=MAX_QUOTE, field_vi="Đoạn trích dẫn", field_en="The quote"
+            )
+            span = locate_quote(section.text, quote_text, s.quote_start)
+            quote_text = section.text[span[0] : span[1]]
+    elif s.quote:
+        raise UserError(
+            "quote_without_section",
+            "Muốn trích dẫn, hãy chọn mục của dự thảo chứa đoạn trích.",
+            "To quote a passage, choose the section it comes from.",
+        )
+    return quote_text, span
+
+
+def _wording_of(s: Submission) -> str | None:
+    return (
+        clean_text(
+            s.proposed_wording,
+            limit=s.max_chars,
+            field_vi="Đề xuất sửa",
+            field_en="Proposed wording",
+        )
+        or None
+        if s.proposed_wording
+        else None
+    )
+
+
+def _search_keys(
+    lookups: _Lookups, s: Submission, body: str, author_person_id: int | None, name: str | None
+) -> tuple[str, str]:
+    """The opinion's search keys over its text, its author's name and its organisation."""
+    person = lookups.people.get(author_person_id) if author_person_id is not None else None
+    org_id = s.on_behalf_of_id if s.on_behalf_of_id is not None else person and person[1]
+    organisation = lookups.orgs.get(org_id) if org_id is not None else None
+    return search.document_keys(
+        body,
+        person[0] if person is not None else (None if s.anonymous else name),
+        organisation[0] if organisation is not None else None,
+    )
+
+
 def _prepare(
     lookups: _Lookups,
     submission: Submission,
@@ -301,18 +373,7 @@ def _prepare(
             return _replay(existing[s.consultation_id, key], digest, author_person_id)
         if (s.consultation_id, key) in claimed:
             return _Retry(claimed[s.consultation_id, key], digest, author_person_id)
-    if s.kind not in set(OpinionKind):
-        raise UserError(
-            "kind_invalid",
-            f"Loại ý kiến không hợp lệ: {s.kind}.",
-            f"Unknown opinion kind: {s.kind}.",
-        )
-    if s.channel not in set(Channel):
-        raise UserError(
-            "channel_invalid",
-            f"Kênh không hợp lệ: {s.channel}.",
-            f"Unknown channel: {s.channel}.",
-        )
+    _check_kind_and_channel(s)
     consultation = lookups.consultation(s.consultation_id)
     consultations.ensure_accepting(consultation, now)
     name = (
@@ -337,47 +398,9 @@ def _prepare(
             "Tổ chức này không thuộc phạm vi lấy ý kiến của đợt này.",
             "This organisation is not within the consultation's scope.",
         )
-    quote_text: str | None = None
-    span: tuple[int | None, int | None] = (None, None)
-    if s.section_id is not None:
-        section = lookups.sections.get(s.section_id)
-        if section is None or section.version_id != consultation.draft_version_id:
-            raise UserError(
-                "section_not_in_draft",
-                "Mục được chọn không thuộc dự thảo của đợt lấy ý kiến này.",
-                "The chosen section is not part of this consultation's draft.",
-            )
-        if s.quote:
-            quote_text = clean_text(
-                s.quote, limit=MAX_QUOTE, field_vi="Đoạn trích dẫn", field_en="The quote"
-            )
-            span = locate_quote(section.text, quote_text, s.quote_start)
-            quote_text = section.text[span[0] : span[1]]
-    elif s.quote:
-        raise UserError(
-            "quote_without_section",
-            "Muốn trích dẫn, hãy chọn mục của dự thảo chứa đoạn trích.",
-            "To quote a passage, choose the section it comes from.",
-        )
-    wording = (
-        clean_text(
-            s.proposed_wording,
-            limit=s.max_chars,
-            field_vi="Đề xuất sửa",
-            field_en="Proposed wording",
-        )
-        or None
-        if s.proposed_wording
-        else None
-    )
-    person = lookups.people.get(author_person_id) if author_person_id is not None else None
-    org_id = s.on_behalf_of_id if s.on_behalf_of_id is not None else person and person[1]
-    organisation = lookups.orgs.get(org_id) if org_id is not None else None
-    search_fold, search_tone = search.document_keys(
-        body,
-        person[0] if person is not None else (None if s.anonymous else name),
-        organisation[0] if organisation is not None else None,
-    )
+    quote_text, span = _quote_of(lookups, consultation, s)
+    wording = _wording_of(s)
+    search_fold, search_tone = _search_keys(lookups, s, body, author_person_id, name)
     return {
         "consultation_id": s.consultation_id,
         "section_id": s.section_id,

@@ -16,13 +16,14 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from ykien.consultations import service as consultations
-from ykien.consultations.models import Consultation
+from ykien.consultations.models import Consultation, ConsultationStatus
 from ykien.errors import Forbidden
 from ykien.web.deps import (
     MODERATOR_ROLES,
     STAFF_ROLES,
     PathId,
     Principal,
+    current_principal,
     require_principal,
     require_staff,
 )
@@ -35,6 +36,8 @@ __all__ = [
     "PathId",
     "check_runs",
     "may_run",
+    "readable_consultation",
+    "reader_consultation",
     "require_manager",
     "roots_of",
 ]
@@ -93,3 +96,26 @@ class ConsultationFor:
     ) -> Consultation:
         check_runs(db, principal, consultation_id, self.roles)
         return consultations.get(session=db, consultation_id=consultation_id)
+
+
+def readable_consultation(
+    db: Session, consultation_id: int, principal: Principal | None
+) -> Consultation:
+    """A published consultation, or an unpublished one for staff who run it; else 404."""
+    consultation = consultations.get(session=db, consultation_id=consultation_id)
+    if consultation.status != ConsultationStatus.DRAFT:
+        return consultation
+    if principal is not None:
+        paths = consultations.authority_paths(session=db, consultation_id=consultation_id)
+        if may_run(principal, paths, STAFF_ROLES):
+            return consultation
+    raise consultations.not_found(consultation_id)
+
+
+def reader_consultation(
+    consultation_id: PathId,
+    principal: Principal | None = Depends(current_principal),
+    db: Session = Depends(get_db),
+) -> Consultation:
+    """Loader: the consultation of the path as its readers see it (see readable_consultation)."""
+    return readable_consultation(db, consultation_id, principal)

@@ -16,6 +16,8 @@ import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -24,7 +26,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from ykien.config import Settings
 from ykien.errors import UserError
+from ykien.timefmt import parse_datetime
 from ykien.web.templating import request_language
 
 M = TypeVar("M", bound=BaseModel)
@@ -150,3 +154,35 @@ class InvalidForm(UserError):
             f"Thông tin chưa hợp lệ ở trường: {names}. Hãy kiểm tra và gửi lại.",
             f"Some fields are not valid: {names}. Check them and send again.",
         )
+
+
+def clean_filename(name: str) -> str:
+    """A file name without its folders, at most 300 characters."""
+    return PurePath(name.replace("\\", "/")).name[:300]
+
+
+def upload_name(upload: UploadFile | None) -> str:
+    """The uploaded file's own name (no folders), or "" when no file was chosen."""
+    if upload is None or not upload.filename:
+        return ""
+    return clean_filename(upload.filename)
+
+
+def parse_moment(value: str, settings: Settings, *, what_vi: str, what_en: str) -> datetime:
+    """A date and time typed as dd/mm/yyyy HH:MM (Vietnam time) or as the browser's
+    datetime-local (yyyy-mm-ddTHH:MM)."""
+    value = value.strip()
+    if not value:
+        raise UserError(
+            "datetime_missing",
+            f"Hãy nhập {what_vi} (dd/mm/yyyy HH:MM).",
+            f"Enter the {what_en} (dd/mm/yyyy HH:MM).",
+        )
+    try:
+        return parse_datetime(value, settings.tz)
+    except (ValueError, OverflowError):
+        raise UserError(
+            "datetime_invalid",
+            f"{what_vi[0].upper()}{what_vi[1:]} không hợp lệ: “{value}” (cần dd/mm/yyyy HH:MM).",
+            f"The {what_en} is not valid: “{value}” (expected dd/mm/yyyy HH:MM).",
+        ) from None

@@ -8,7 +8,7 @@ module calls `commit()` (opinion submissions go through `ykien.opinions.intake.I
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -27,14 +27,26 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
+AFTER_COMMIT = "ykien.after_commit"
+
+
+def after_commit(db: Session, action: Callable[[], None]) -> None:
+    """Run `action` once the request's transaction is committed (never if it is rolled back):
+    for what must not happen unless the change is stored, e.g. moving a file under a new id."""
+    db.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
 def transaction(db: Session = Depends(get_db)) -> Iterator[Session]:
     """The request's session as one transaction: commit when the route returns, else roll back."""
     try:
         yield db
     except BaseException:
+        db.info.pop(AFTER_COMMIT, None)
         db.rollback()
         raise
     db.commit()
+    for action in db.info.pop(AFTER_COMMIT, []):
+        action()
 
 
 Db = Annotated[Session, Depends(get_db)]

@@ -1,0 +1,87 @@
+"""The consultations' API contract: the public list, the secretariat's list, creating one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ConsultationOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    status: str
+    accepting: bool
+    opens_at: datetime
+    closes_at: datetime
+    organiser: str
+    draft_id: int
+    draft_title: str
+    draft_version_id: int
+    draft_version: int
+    section_count: int
+    opinion_count: int
+    allow_anonymous: bool
+    opinions_public: bool
+
+
+class ManagedOut(BaseModel):
+    id: int
+    title: str
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    organiser: str
+    draft_title: str
+    draft_version: int
+    opinion_count: int
+    can_manage: bool
+    reader_url: str
+    opinions_url: str
+    moderation_url: str
+    import_url: str | None
+    analysis_url: str
+
+
+class ConsultationIn(BaseModel):
+    title: str = Field(max_length=500)
+    description: str = Field(default="", max_length=20_000)
+    draft_version_id: int
+    organiser_id: int
+    scope_organisation_ids: list[int] = Field(default_factory=list, max_length=2000)
+    opens_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
+    closes_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
+    allow_anonymous: bool = False
+    opinions_public: bool = True
+    identity_required: bool = True
+    publish: bool = False
+
+
+class ConsultationCreatedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str
+    status: str
+    draft_version_id: int
+    organiser_id: int
+    scope_organisation_ids: list[int]
+    opens_at: datetime
+    closes_at: datetime
+    allow_anonymous: bool
+    opinions_public: bool
+    identity_required: bool
+
+
+class DraftUploadOut(BaseModel):
+    """A draft created from an uploaded file, with its version 1."""
+
+    draft_id: int
+    title: str
+    kind: str
+    organisation_id: int | None
+    version_id: int
+    version: int
+    section_count: int
