@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from ykien.accounts.models import Person
 from ykien.config import Settings
-from ykien.consultations.secretariat_views import upload_name
 from ykien.errors import UserError
 from ykien.events.models import EventKind, RecommendationStatus
 from ykien.opinions.models import OpinionKind
@@ -23,7 +22,7 @@ from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
 from ykien.web.deps import MAX_ID
 from ykien.web.flash import pop_flashes
-from ykien.web.forms import FormValue, Problem
+from ykien.web.forms import FormValue, Problem, upload_name
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
-from ykien.consultations.secretariat_views import parse_moment
 from ykien.events import lookups
 from ykien.events import service as events
 from ykien.events.access import ConsultationEvents, managed_event, may_manage, viewed_event
@@ -55,7 +54,14 @@ from ykien.events.schemas import (
 from ykien.opinions.models import Opinion, OpinionKind
 from ykien.web.deps import Principal, get_settings, require_staff
 from ykien.web.flash import add_flash
-from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
+from ykien.web.forms import (
+    FormFields,
+    Problem,
+    parse_form,
+    parse_moment,
+    redraw_on_error,
+    see_other,
+)
 from ykien.web.i18n import translator
 from ykien.web.templating import render, request_language
 from ykien.web.tx import Db, Tx

@@ -22,8 +22,8 @@ from ykien.decisions.schemas import (
     SynthesisStepOut,
     TraceOut,
 )
-from ykien.drafts.views import readable_consultation
 from ykien.synthesis.routes.downloads import Format, download, issue_of
+from ykien.web.access import readable_consultation
 from ykien.web.deps import PathId, Principal, current_principal
 from ykien.web.templating import render
 from ykien.web.tx import Db

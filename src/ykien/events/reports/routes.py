@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
-from ykien.consultations.secretariat_views import parse_moment
 from ykien.events.access import ConsultationEvents, report_for
 from ykien.events.models import Event, EventKind, EventReport, ItemState, ReportItem
 from ykien.events.pages import (
@@ -38,7 +37,14 @@ from ykien.events.routes import event_detail_of
 from ykien.events.schemas import EventDetailOut
 from ykien.web.deps import PathId, Principal, get_settings, require_staff
 from ykien.web.flash import add_flash
-from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
+from ykien.web.forms import (
+    FormFields,
+    Problem,
+    parse_form,
+    parse_moment,
+    redraw_on_error,
+    see_other,
+)
 from ykien.web.i18n import translator
 from ykien.web.templating import request_language
 from ykien.web.tx import Db, Tx
