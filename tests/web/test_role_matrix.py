@@ -210,6 +210,9 @@ def _analysed(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
 def _events(engine: Engine, world: World) -> dict[str, int]:
     """An event, a report under review, a comment letter and a recommendation: their ids."""
     from ykien.events import service as events
+    from ykien.events.recommendations import service as event_recommendations
+    from ykien.events.reports import service as event_reports
+    from ykien.events.submissions import service as event_submissions
 
     with unit_of_work(make_session_factory(engine)) as session:
         event = events.create_event(
@@ -220,19 +223,19 @@ def _events(engine: Engine, world: World) -> dict[str, int]:
             starts_at=world.consultation.opens_at,
             organiser_ids=[world.bloc.id],
         )
-        report = events.ingest_report(
+        report = event_reports.ingest_report(
             session=session,
             consultation_id=world.consultation.id,
             text="Hội nghị góp ý dự thảo\nCác đại biểu kiến nghị sớm ban hành hướng dẫn.",
         )
-        submission = events.preview_submission(
+        submission = event_submissions.preview_submission(
             session=session,
             consultation_id=world.consultation.id,
             organisation_id=world.unit_b.id,
             data="Có ý kiến như sau:\n1. Tại Điều 1, đề nghị làm rõ.\n".encode(),
             filename="cv.txt",
         )
-        recommendation = events.create_recommendation(
+        recommendation = event_recommendations.create_recommendation(
             session=session,
             consultation_id=world.consultation.id,
             text="Sớm ban hành hướng dẫn",

@@ -49,27 +49,28 @@ def event_ingest(
 ) -> None:
     """Read a report or minutes (TXT, DOCX, PDF) of an event and print what was found."""
     from ykien.events import service as events
+    from ykien.events.reports import service as event_reports
 
     ctx = current_context()
     starts_at = _moment(when, ctx) if when else None
     with ctx.transaction() as session:
-        report = events.ingest_report(
+        report = event_reports.ingest_report(
             session=session,
             consultation_id=consultation_id,
             data=file.read_bytes(),
             filename=file.name,
             max_bytes=ctx.settings.max_upload_bytes,
         )
-        items = events.report_items(session=session, report_id=report.id)
-        _print_proposal(events.proposal_of(report), items)
+        items = event_reports.report_items(session=session, report_id=report.id)
+        _print_proposal(event_reports.proposal_of(report), items)
         if not confirm:
             console.print(
                 f"Bản tin số {report.id} chờ xem xét: /event-reports/{report.id} "
                 "(chạy lại với --confirm để chấp nhận tất cả)."
             )
             return
-        events.accept_pending(session=session, report_id=report.id)
-        recorded = events.confirm_report(
+        event_reports.accept_pending(session=session, report_id=report.id)
+        recorded = event_reports.confirm_report(
             session=session, report_id=report.id, title=title, starts_at=starts_at
         )
         detail = events.event_detail(session=session, event_id=recorded.id)
@@ -116,11 +117,11 @@ def submission() -> None:
 @handles_user_errors
 def submission_import(file: Path, consultation_id: int, organisation: str, confirm: bool) -> None:
     """Split a comment letter (TXT, DOCX, PDF) into opinions anchored to sections."""
-    from ykien.events import service as events
+    from ykien.events.submissions import service as event_submissions
 
     ctx = current_context()
     with ctx.transaction() as session:
-        letter = events.preview_submission(
+        letter = event_submissions.preview_submission(
             session=session,
             consultation_id=consultation_id,
             organisation_id=organisation_id(session, organisation),
@@ -128,7 +129,7 @@ def submission_import(file: Path, consultation_id: int, organisation: str, confi
             filename=file.name,
             max_bytes=ctx.settings.max_upload_bytes,
         )
-        items = events.submission_items(letter)
+        items = event_submissions.submission_items(letter)
         console.print(f"[bold]{len(items)} ý kiến[/] trong {file.name}:")
         for number, item in enumerate(items, 1):
             where = item["section_label"] or ", ".join(item["references"]) or "chung"
@@ -142,5 +143,5 @@ def submission_import(file: Path, consultation_id: int, organisation: str, confi
                 "(chạy lại với --confirm để ghi nhận)."
             )
             return
-        created = events.confirm_submission(session=session, submission_id=letter.id)
+        created = event_submissions.confirm_submission(session=session, submission_id=letter.id)
         console.print(f"Đã ghi nhận {len(created)} ý kiến (kênh văn bản).")

@@ -8,7 +8,6 @@ the caller commits at the request or command boundary, so a refused step leaves 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -742,32 +741,3 @@ def earlier_open_recommendations(*, session: Session, event_id: int) -> list[Rec
             .order_by(Recommendation.due_on, Recommendation.id)
         )
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Names that moved to the sub-packages, for callers outside this domain not yet updated
-# (events/cli.py, tests/web/test_role_matrix.py): resolved on first use, so no import cycle.
-
-_MOVED_TO = {
-    "reports": (
-        "get_report", "report_items", "ingest_report", "proposal_of", "review_item",
-        "accept_pending", "confirm_report", "REPORT_FIELDS",
-    ),
-    "submissions": (
-        "SubmissionItemIn", "get_submission", "preview_submission", "submission_items",
-        "confirm_submission", "submission_opinion_ids",
-    ),
-    "recommendations": (
-        "get_recommendation", "create_recommendation", "assign_recommendation",
-        "set_recommendation_status", "answer_recommendation", "inbox", "overdue",
-        "recommendations_of", "due_date_of", "local_midnight",
-    ),
-}  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    for package, names in _MOVED_TO.items():
-        if name in names:
-            module = importlib.import_module(f"ykien.events.{package}.service")
-            return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
