@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import ValidationError
@@ -21,6 +21,9 @@ from ykien.db import migrate
 from ykien.db.engine import engine_from_settings, make_session_factory, unit_of_work
 from ykien.errors import UserError
 from ykien.events.cli import event, submission
+
+if TYPE_CHECKING:
+    from ykien.audit.checkpoints import CheckpointFile
 
 console = Console()
 err_console = Console(stderr=True)
@@ -466,14 +469,32 @@ def audit() -> None:
     """Audit log."""
 
 
+def _checkpoints(settings: Settings) -> CheckpointFile:
+    from ykien.audit.checkpoints import CheckpointFile
+
+    return CheckpointFile(settings.resolved_audit_checkpoint_file, settings.resolved_audit_key)
+
+
 @audit.command("verify")
 @pass_context
 def audit_verify(ctx: Context) -> None:
-    """Recompute the audit hash chain; exit 1 at the first altered, inserted or deleted event."""
-    from ykien.audit import service as audit_service
+    """Verify the audit chains against the last signed checkpoint and the opinions against the
+    log; exit 1 at the first altered, inserted, deleted or truncated record."""
+    from ykien.audit.checkpoints import CheckpointInvalid
+    from ykien.opinions import integrity
 
+    store = _checkpoints(ctx.settings)
+    try:
+        checkpoint = store.latest()
+    except CheckpointInvalid as exc:
+        err_console.print(
+            f"[bold red]Tệp điểm kiểm tra bị can thiệp / checkpoint file altered:[/] {exc}"
+        )
+        sys.exit(1)
+    if checkpoint is None:
+        err_console.print(f"[yellow]Chưa có điểm kiểm tra / no checkpoint yet[/] ({store.path})")
     with ctx.transaction() as session:
-        result = audit_service.verify(session=session)
+        result = integrity.verify_all(session=session, checkpoint=checkpoint)
     if result.problem is None:
         console.print(f"Nhật ký kiểm toán nguyên vẹn: {result.checked} sự kiện đã kiểm tra.")
         return
@@ -482,6 +503,21 @@ def audit_verify(ctx: Context) -> None:
         f"(after {result.checked} intact events)"
     )
     sys.exit(1)
+
+
+@audit.command("checkpoint")
+@pass_context
+def audit_checkpoint(ctx: Context) -> None:
+    """Append a signed checkpoint of every chain's head to the checkpoint file."""
+    from ykien.audit import checkpoints
+
+    store = _checkpoints(ctx.settings)
+    with ctx.transaction() as session:
+        taken = checkpoints.write(session=session, store=store)
+    total = sum(seq for seq, _hash in taken.chains.values())
+    console.print(
+        f"Điểm kiểm tra / checkpoint: {len(taken.chains)} chains, {total} events -> {store.path}"
+    )
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:

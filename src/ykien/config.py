@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,6 +41,12 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65_535)
     smtp_from: str = "ykien@localhost"
+    # signed audit checkpoints (see ykien.audit.checkpoints): the HMAC key, kept outside the
+    # database ("" = derived from secret_key), the file (default <data_dir>/audit-checkpoints.jsonl)
+    # and how often the web app appends one (0 = only `ykien audit checkpoint`)
+    audit_key: str = ""
+    audit_checkpoint_file: Path | None = None
+    audit_checkpoint_seconds: int = Field(default=300, ge=0, le=86_400)
 
     @field_validator("timezone")
     @classmethod
@@ -86,6 +94,19 @@ class Settings(BaseSettings):
                 "queue_url must start with sqlite:///, redis://, rediss:// or memory://"
             )
         return value
+
+    @property
+    def resolved_audit_key(self) -> bytes:
+        """The checkpoint signing key: audit_key, or one derived from secret_key."""
+        if self.audit_key:
+            return self.audit_key.encode("utf-8")
+        return hmac.new(
+            self.secret_key.encode("utf-8"), b"ykien audit checkpoints", hashlib.sha256
+        ).digest()
+
+    @property
+    def resolved_audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def tz(self) -> ZoneInfo:
