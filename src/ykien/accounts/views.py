@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -12,16 +9,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from ykien.accounts import limiter, tokens
 from ykien.accounts import service as accounts
-from ykien.accounts import tokens
 from ykien.accounts.models import Account
 from ykien.errors import UserError
 from ykien.web.deps import (
-    SESSION_USER,
     Principal,
+    client_address,
     current_principal,
     get_db,
+    request_credential,
     require_principal,
+    start_session,
 )
 from ykien.web.i18n import LANGUAGES, translator
 from ykien.web.security import verify_csrf
@@ -29,49 +28,17 @@ from ykien.web.templating import LANGUAGE_COOKIE, render, request_language
 
 router = APIRouter()
 
-MAX_FAILURES = 5
-WINDOW_SECONDS = 300
-
-
-class LoginLimiter:
-    """At most MAX_FAILURES failed sign-ins per username and per client in WINDOW_SECONDS."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self.failures.setdefault(key, deque())
-        while times and now - times[0] > WINDOW_SECONDS:
-            times.popleft()
-        return times
-
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            return any(len(self._recent(key, now)) >= MAX_FAILURES for key in keys)
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self.lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        with self.lock:
-            for key in keys:
-                self.failures.pop(key, None)
-
 
 class TooManyAttempts(UserError):
     status_code = 429
 
-
-def _limiter(request: Request) -> LoginLimiter:
-    limiter: LoginLimiter | None = getattr(request.app.state, "login_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.login_limiter = LoginLimiter()
-    return limiter
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            "too_many_attempts",
+            f"Đăng nhập sai quá nhiều lần từ nơi này; vui lòng thử lại sau {seconds} giây.",
+            f"Too many failed sign-ins from here; try again in {seconds} seconds.",
+        )
+        self.retry_after = seconds
 
 
 def _safe_next(target: str | None) -> str:
@@ -82,24 +49,20 @@ def _safe_next(target: str | None) -> str:
 
 
 def _check_password(request: Request, db: Session, username: str, password: str) -> Account:
-    client = request.client.host if request.client else "?"
-    keys = (f"user:{username.strip().lower()}", f"ip:{client}")
-    limiter = _limiter(request)
-    if limiter.blocked(*keys):
-        raise TooManyAttempts(
-            "too_many_attempts",
-            "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau 5 phút.",
-            "Too many failed sign-ins; try again in 5 minutes.",
-        )
+    checks = limiter.rules(username, client_address(request))
+    shared: limiter.Limiter = request.app.state.signin_limiter
+    wait = shared.blocked_for(checks)
+    if wait:
+        raise TooManyAttempts(wait)
     account = accounts.authenticate(session=db, username=username, password=password)
     if account is None:
-        limiter.failed(*keys)
+        shared.failed(checks)
         raise UserError(
             "login_failed",
             "Tên đăng nhập hoặc mật khẩu không đúng.",
             "The username or password is wrong.",
         )
-    limiter.succeeded(*keys)
+    shared.succeeded(checks)
     return account
 
 
@@ -123,15 +86,35 @@ def login(
         context = {"next": _safe_next(next), "username": username, "error": message}
         return render(request, "accounts/login.html", context, status_code=error.status_code)
     db.commit()
-    request.session.clear()  # a new session on sign-in: no fixation
-    request.session[SESSION_USER] = account.id
+    start_session(request, account.id, account.session_generation)  # no fixation
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
+def logout(
+    request: Request,
+    principal: Principal | None = Depends(current_principal),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Sign out: the account's sessions end on the server too (a copied cookie is dead)."""
+    if principal is not None and request_credential(request).token is None:
+        accounts.end_sessions(session=db, account_id=principal.account_id)
+        db.commit()
     request.session.clear()
     return RedirectResponse("/", status_code=303)
+
+
+@router.post("/account/sessions/end", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+def end_all_sessions(
+    request: Request,
+    principal: Principal = Depends(require_principal),
+    db: Session = Depends(get_db),
+) -> Response:
+    """Sign out everywhere: every session of the account ends, this one included."""
+    accounts.end_sessions(session=db, account_id=principal.account_id)
+    db.commit()
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
 
 
 @router.post("/language", include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -188,7 +171,9 @@ def change_password(
                 "The new passwords do not match.",
             )
         _check_password(request, db, principal.username, current)
-        accounts.set_password(session=db, account_id=principal.account_id, password=new)
+        generation = accounts.set_password(
+            session=db, account_id=principal.account_id, password=new
+        )
     except UserError as error:
         context = {
             **_account_context(db, principal),
@@ -196,6 +181,7 @@ def change_password(
         }
         return render(request, "accounts/account.html", context, status_code=error.status_code)
     db.commit()
+    start_session(request, principal.account_id, generation)  # only this session lives on
     context = {**_account_context(db, principal), "flashes": [_("Your password was changed.")]}
     return render(request, "accounts/account.html", context)
 

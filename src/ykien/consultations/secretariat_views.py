@@ -23,6 +23,7 @@ from ykien.drafts.models import Draft, DraftKind, DraftVersion
 from ykien.errors import Forbidden, UserError
 from ykien.orgs import service as orgs
 from ykien.timefmt import parse_datetime
+from ykien.types import DbId
 from ykien.web.deps import (
     MODERATOR_ROLES,
     STAFF_ROLES,
@@ -467,9 +468,9 @@ def publish_page(
 class ConsultationIn(BaseModel):
     title: str = Field(max_length=500)
     description: str = Field(default="", max_length=20_000)
-    draft_version_id: int
-    organiser_id: int
-    scope_organisation_ids: list[int] = Field(default_factory=list, max_length=2000)
+    draft_version_id: DbId
+    organiser_id: DbId
+    scope_organisation_ids: list[DbId] = Field(default_factory=list, max_length=2000)
     opens_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
     closes_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
     allow_anonymous: bool = False

@@ -43,6 +43,7 @@ from ykien.events import service as events
 from ykien.events.models import Notification
 from ykien.opinions import queries
 from ykien.orgs import service as orgs
+from ykien.types import DbId
 from ykien.web.deps import (
     MAX_ID,
     PathId,
@@ -763,23 +764,23 @@ class DecisionOut(BaseModel):
 
 class ForwardIn(BaseModel):
     target_type: str = Field(pattern=TARGET_PATTERN)
-    target_id: int = Field(ge=1, le=MAX_ID)
-    to_subcommittee_id: int | None = Field(default=None, description="None: up a level")
+    target_id: DbId = Field(ge=1, le=MAX_ID)
+    to_subcommittee_id: DbId | None = Field(default=None, description="None: up a level")
     note: str = Field(default="", max_length=10_000)
 
 
 class DecisionIn(BaseModel):
     target_type: str = Field(pattern=TARGET_PATTERN)
-    target_id: int = Field(ge=1, le=MAX_ID)
+    target_id: DbId = Field(ge=1, le=MAX_ID)
     outcome: str
     explanation: str = Field(max_length=100_000)
     new_wording: str | None = Field(default=None, max_length=100_000)
-    section_ids: list[int] = Field(default_factory=list, max_length=1_000)
-    supersedes_id: int | None = None
+    section_ids: list[DbId] = Field(default_factory=list, max_length=1_000)
+    supersedes_id: DbId | None = None
 
 
 class PublishIn(BaseModel):
-    decision_ids: list[int] = Field(min_length=1, max_length=1_000)
+    decision_ids: list[DbId] = Field(min_length=1, max_length=1_000)
 
 
 class PublicationOut(BaseModel):

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
@@ -29,8 +29,10 @@ from ykien.opinions.intake import IntakeWriter
 from ykien.opinions.models import Channel, OpinionKind
 from ykien.opinions.service import Submission
 from ykien.orgs.models import Organisation
+from ykien.types import DbId
 from ykien.web.deps import (
     STAFF_ROLES,
+    IdempotencyKey,
     PathId,
     Principal,
     authenticates_itself,
@@ -366,11 +368,11 @@ class DraftOut(BaseModel):
 class OpinionIn(BaseModel):
     text: str = Field(max_length=MAX_TEXT_FIELD)
     kind: str = Field(default=OpinionKind.COMMENT, max_length=20)
-    section_id: int | None = None
+    section_id: DbId | None = None
     quote: str | None = Field(default=None, max_length=MAX_QUOTE_FIELD)
     quote_start: int | None = Field(default=None, ge=0)
     proposed_wording: str | None = Field(default=None, max_length=MAX_TEXT_FIELD)
-    anonymous: bool = False
+    anonymous: StrictBool = False
 
 
 class OpinionReceiptOut(BaseModel):
@@ -508,7 +510,7 @@ async def api_submit(
     body: OpinionIn,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
     settings: Settings = Depends(get_settings),
 ) -> OpinionReceiptOut:
     """Submit an opinion; with an `Idempotency-Key` header a retry returns the first result.

@@ -50,6 +50,7 @@ from ykien.events.models import (
 from ykien.opinions.models import Opinion, OpinionKind
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
+from ykien.types import DbId
 from ykien.web.deps import (
     MAX_ID,
     MODERATOR_ROLES,
@@ -787,8 +788,8 @@ def update_event_page(
 class AttendeeIn(BaseModel):
     name: str = Field(default="", max_length=200)
     title: str | None = Field(default=None, max_length=300)
-    person_id: int | None = None
-    organisation_id: int | None = None
+    person_id: DbId | None = None
+    organisation_id: DbId | None = None
     organisation_name: str | None = Field(default=None, max_length=300)
 
 
@@ -797,14 +798,14 @@ class EventIn(BaseModel):
     kind: str = Field(default=EventKind.SEMINAR.value, max_length=20)
     starts_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO")
     place: str = Field(default="", max_length=500)
-    chair_person_id: int | None = None
+    chair_person_id: DbId | None = None
     chair_name: str | None = Field(default=None, max_length=200)
     chair_title: str | None = Field(default=None, max_length=300)
     agenda: str = Field(default="", max_length=20_000)
     minutes: str = Field(default="", max_length=2_000_000)
-    organiser_ids: list[int] = Field(default_factory=list, max_length=200)
+    organiser_ids: list[DbId] = Field(default_factory=list, max_length=200)
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=2_000)
-    topic_draft_ids: list[int] = Field(default_factory=list, max_length=50)
+    topic_draft_ids: list[DbId] = Field(default_factory=list, max_length=50)
 
 
 @router.post(
@@ -984,9 +985,9 @@ def add_opinion_page(
 class EventOpinionIn(BaseModel):
     text: str = Field(max_length=100_000)
     kind: str = Field(default=OpinionKind.COMMENT.value, max_length=20)
-    speaker_person_id: int | None = None
+    speaker_person_id: DbId | None = None
     speaker_name: str | None = Field(default=None, max_length=200)
-    section_id: int | None = None
+    section_id: DbId | None = None
     section_ref: str | None = Field(default=None, max_length=200, description='"đ5", "k2 đ5"')
     proposed_wording: str | None = Field(default=None, max_length=100_000)
     idempotency_key: str | None = Field(default=None, max_length=200)
@@ -1505,8 +1506,8 @@ def api_report(
 class ReviewIn(BaseModel):
     state: str = Field(max_length=10, description="pending, accepted or rejected")
     edited_text: str | None = Field(default=None, max_length=100_000)
-    person_id: int | None = None
-    organisation_id: int | None = None
+    person_id: DbId | None = None
+    organisation_id: DbId | None = None
 
 
 @router.post(
@@ -1888,7 +1889,7 @@ def api_submission(
 
 class SubmissionItemIn(BaseModel):
     text: str = Field(max_length=100_000)
-    section_id: int | None = None
+    section_id: DbId | None = None
     proposed_wording: str | None = Field(default=None, max_length=100_000)
     kind: str = Field(default=OpinionKind.COMMENT.value, max_length=20)
     include: bool = True
@@ -2243,8 +2244,8 @@ def assign_page(
 
 class RecommendationIn(BaseModel):
     text: str = Field(max_length=10_000)
-    addressee_organisation_id: int | None = None
-    responsible_person_id: int | None = None
+    addressee_organisation_id: DbId | None = None
+    responsible_person_id: DbId | None = None
     responsible_name: str | None = Field(default=None, max_length=200)
     due_on: date | None = None
 

@@ -18,13 +18,14 @@ from ykien.consultations.secretariat_views import add_flash, pop_flashes, roots_
 from ykien.errors import Forbidden, NotFound, UserError
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation, OrgKind
+from ykien.types import DbId
 from ykien.web.deps import (
-    SESSION_USER,
     STAFF_ROLES,
     Principal,
     get_db,
     require_principal,
     require_staff,
+    start_session,
 )
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
@@ -422,8 +423,7 @@ def accept_invitation_page(
              "error": error.message(language)},
             status_code=error.status_code,
         )  # fmt: skip
-    request.session.clear()  # a new session for the new account
-    request.session[SESSION_USER] = account.id
+    start_session(request, account.id, account.session_generation or 0)  # a new session
     return RedirectResponse("/", status_code=303)
 
 
@@ -454,7 +454,7 @@ class OrganisationIn(BaseModel):
     name: str = Field(max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
     kind: str = Field(default=OrgKind.OTHER.value, max_length=32)
-    parent_id: int
+    parent_id: DbId
 
 
 class MemberRoleOut(BaseModel):
@@ -473,7 +473,7 @@ class MemberOut(BaseModel):
 
 
 class RoleIn(BaseModel):
-    person_id: int
+    person_id: DbId
     role: str = Field(max_length=32)
 
 

@@ -36,6 +36,7 @@ from ykien.synthesis import service as syntheses
 from ykien.synthesis.models import Synthesis, SynthesisItem, SynthesisStatus
 from ykien.synthesis.rollup import RollupCounts, rollup
 from ykien.text import fold
+from ykien.types import DbId
 from ykien.web.deps import (
     MAX_ID,
     MODERATOR_ROLES,
@@ -890,7 +891,7 @@ class DrillDownOut(BaseModel):
 
 
 class DraftIn(BaseModel):
-    organisation_id: int = Field(ge=1, le=MAX_ID)
+    organisation_id: DbId = Field(ge=1, le=MAX_ID)
 
 
 class SummaryIn(BaseModel):
@@ -898,7 +899,7 @@ class SummaryIn(BaseModel):
 
 
 class OrderIn(BaseModel):
-    item_ids: list[int] = Field(max_length=10_000)
+    item_ids: list[DbId] = Field(max_length=10_000)
 
 
 class ItemIn(BaseModel):
@@ -907,7 +908,7 @@ class ItemIn(BaseModel):
 
 
 class QuotesIn(BaseModel):
-    opinion_ids: list[int] = Field(max_length=1_000)
+    opinion_ids: list[DbId] = Field(max_length=1_000)
 
 
 def _facets(rows: list[tuple[str, Any]]) -> list[FacetOut]:
