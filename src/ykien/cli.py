@@ -520,11 +520,19 @@ def audit_checkpoint(ctx: Context) -> None:
     )
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def _serve(
+    settings: Settings, host: str, port: int, workers: int = 1, manager: str = "gunicorn"
+) -> None:
     from ykien.web import serve
 
     console.print(f"ykien: http://{host}:{port}/  (Ctrl+C để dừng / to stop)")
-    serve.run(settings, host=host, port=port, workers=workers)
+    serve.run(
+        settings,
+        host=host,
+        port=port,
+        workers=workers,
+        manager="reuseport" if manager == "reuseport" else "gunicorn",
+    )
 
 
 @main.command()
@@ -535,12 +543,19 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Processes, each with its own listening socket (the kernel spreads connections).",
+    help="Worker processes; a dead one is replaced at once.",
+)
+@click.option(
+    "--manager",
+    type=click.Choice(["gunicorn", "reuseport"]),
+    default=os.environ.get("YKIEN_SERVE_MANAGER", "gunicorn"),
+    show_default=True,
+    help="gunicorn's arbiter (one shared socket) or one SO_REUSEPORT socket per worker.",
 )
 @pass_context
-def serve(ctx: Context, host: str, port: int, workers: int) -> None:
+def serve(ctx: Context, host: str, port: int, workers: int, manager: str) -> None:
     """Serve the web app (the schema must be up to date: ykien db upgrade)."""
-    _serve(ctx.settings, host, port, workers)
+    _serve(ctx.settings, host, port, workers, manager)
 
 
 @main.command()

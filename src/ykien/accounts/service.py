@@ -168,9 +168,10 @@ def revoke_role(
         "organisation_id": membership.organisation_id,
         "role": membership.role,
     }
+    person_id = membership.person_id
     session.delete(membership)
     session.flush()
-    end_sessions(session=session, person_id=payload["person_id"])
+    end_sessions(session=session, person_id=person_id)
     audit.record(
         session=session,
         action="role.revoked",

@@ -84,7 +84,10 @@ def login(
     except UserError as error:
         message = error.message(request_language(request))
         context = {"next": _safe_next(next), "username": username, "error": message}
-        return render(request, "accounts/login.html", context, status_code=error.status_code)
+        page = render(request, "accounts/login.html", context, status_code=error.status_code)
+        if isinstance(error, TooManyAttempts):
+            page.headers["Retry-After"] = str(error.retry_after)
+        return page
     db.commit()
     start_session(request, account.id, account.session_generation)  # no fixation
     return RedirectResponse(_safe_next(next), status_code=303)

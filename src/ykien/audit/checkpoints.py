@@ -89,9 +89,9 @@ class CheckpointFile:
                     if line.strip():
                         prev = json.loads(line).get("mac", "")
                 body = checkpoint.body()
-                line = {"body": body, "prev": prev, "mac": self._mac(body, prev)}
+                record = {"body": body, "prev": prev, "mac": self._mac(body, prev)}
                 handle.seek(0, os.SEEK_END)
-                handle.write(json.dumps(line, sort_keys=True) + "\n")
+                handle.write(json.dumps(record, sort_keys=True) + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
             finally:

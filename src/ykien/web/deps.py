@@ -138,7 +138,12 @@ def _live_session_account(request: Request) -> tuple[int, int] | None:
     session = request.session
     account_id, generation = session.get(SESSION_USER), session.get(SESSION_GENERATION)
     started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
-    if not all(isinstance(v, int) for v in (account_id, generation, started, seen)):
+    if not (
+        isinstance(account_id, int)
+        and isinstance(generation, int)
+        and isinstance(started, int)
+        and isinstance(seen, int)
+    ):
         return None
     settings: Settings = request.app.state.settings
     now = int(time.time())
