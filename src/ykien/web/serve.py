@@ -129,6 +129,15 @@ def _run_gunicorn(source: AppSource, *, host: str, port: int, workers: int, log_
 
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
+    def closed_before_fork(app: Any) -> Any:
+        """The app with no connection open (the database's, the queue's): each worker opens
+        its own after the fork."""
+        state = getattr(app, "state", None)
+        if state is not None:
+            state.engine.dispose()
+            state.queue.storage.close()
+        return app
+
     class Application(BaseApplication):
         def load_config(self) -> None:
             options = {
@@ -136,19 +145,22 @@ def _run_gunicorn(source: AppSource, *, host: str, port: int, workers: int, log_
                 "workers": workers,
                 "worker_class": "ykien.web.serve.Worker",
                 "graceful_timeout": GRACEFUL_SECONDS,
-                "timeout": 60,
+                "timeout": 120,
                 "keepalive": 5,
                 "backlog": 4096,
                 "loglevel": log_level,
                 "accesslog": None,
                 "forwarded_allow_ips": "",  # the app decides whom to trust
-                "preload_app": False,  # every worker builds its own app (engine, threads)
+                # built once in the arbiter, so a replacement worker is a fork, ready at once
+                # (building the app imports the NLP libraries: seconds); the threads (intake,
+                # jobs, checkpoints) start in each worker, on first use or at its startup
+                "preload_app": True,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return _app(source)
+            return closed_before_fork(_app(source))
 
     Application().run()
 
