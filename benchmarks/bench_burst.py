@@ -90,7 +90,7 @@ def burst(
     )
     out = folder / "burst.out"
     threads = 2
-    timeout = f"{give_up}s" if give_up else "60s"
+    timeout = f"{int(give_up)}s" if give_up else "60s"
     env = {
         **os.environ,
         "WRK_OUT": str(out),

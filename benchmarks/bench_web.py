@@ -178,7 +178,7 @@ def server(args: list[str], env: dict[str, str], pids: list[int] | None = None) 
         pids.append(process.pid)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # building the app imports the NLP libraries
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{base}/api/openapi.json", timeout=1)
