@@ -166,16 +166,19 @@ BARE_APP = textwrap.dedent(
 
 
 @contextmanager
-def server(args: list[str], env: dict[str, str]) -> Iterator[str]:
-    """`args` served on a free loopback port by `python -m ...` (2 worker processes)."""
+def server(args: list[str], env: dict[str, str], pids: list[int] | None = None) -> Iterator[str]:
+    """`args` served on a free loopback port by `python -m ...` (2 worker processes); the
+    server's pid is appended to `pids`."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", *args, "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
         env={**os.environ, **env},
     )
+    if pids is not None:
+        pids.append(process.pid)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # building the app imports the NLP libraries
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{base}/api/openapi.json", timeout=1)

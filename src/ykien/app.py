@@ -6,14 +6,19 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from ykien.accounts.limiter import make_limiter
+from ykien.audit.schedule import scheduled_checkpoints
 from ykien.config import Settings
 from ykien.db.engine import engine_from_settings, make_session_factory
 from ykien.errors import LoginRequired, UserError
@@ -21,11 +26,37 @@ from ykien.opinions.intake import IntakeWriter
 from ykien.queue import EmbeddedWorker, make_queue
 from ykien.web.deps import current_principal
 from ykien.web.forms import Redraw
+from ykien.web.guard import AdmissionControl, InputGuard, SecurityHeaders
 from ykien.web.i18n import translator
-from ykien.web.security import BodySizeLimit
 from ykien.web.templating import make_templates, render, request_language
 
 STATIC = Path(__file__).parent / "web" / "static"
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx answer of the API: {"error": {"code": ..., "message": ...}}."""
+
+    class Detail(BaseModel):
+        code: str
+        message: str
+
+    error: Detail
+
+
+_DESCRIPTIONS = {
+    400: "The input was refused (a bad value, invalid characters)",
+    401: "Sign-in or a valid API token is needed",
+    403: "Not allowed (no right, or no valid CSRF token)",
+    404: "No such object",
+    409: "A conflict (e.g. an idempotency key reused for other content)",
+    413: "The request body is too large",
+    422: "The request is not valid (a field missing, out of range or of the wrong type)",
+    429: "Too many attempts; see Retry-After",
+    503: "Overloaded: nothing was done; retry after Retry-After seconds",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text} for status, text in _DESCRIPTIONS.items()
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -60,7 +91,11 @@ def create_app(settings: Settings) -> FastAPI:
     engine = engine_from_settings(settings)
     queue = make_queue(settings)
     session_factory = make_session_factory(engine)
-    intake = IntakeWriter(session_factory)
+    intake = IntakeWriter(
+        session_factory,
+        max_queue=settings.intake_max_queue,
+        budget=settings.intake_budget_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -72,7 +107,10 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.embedded_worker and settings.resolved_queue_url.startswith("sqlite"):
             worker = EmbeddedWorker(queue)
             worker.start()
+        checkpointer = scheduled_checkpoints(settings, session_factory)
         yield
+        if checkpointer is not None:
+            checkpointer.stop()
         if worker is not None:
             worker.stop()
         intake.close()
@@ -81,10 +119,11 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         title="ykien",
         version="1",
-        docs_url="/api/docs",
+        docs_url="/api/docs" if settings.docs_enabled else None,
         openapi_url="/api/openapi.json",
         redoc_url=None,
         dependencies=[Depends(current_principal)],  # every page knows who is asking
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -92,15 +131,23 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.intake = intake
     app.state.queue = queue
     app.state.templates = make_templates(settings)
+    app.state.signin_limiter = make_limiter(settings.resolved_limiter_url, session_factory)
+    # added last = outermost: admission first, then headers on every answer, then input checks
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="ykien_session",
         same_site="lax",
         https_only=settings.environment == "production",
-        max_age=14 * 24 * 3600,
+        max_age=settings.session_max_age_seconds,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + 100_000)
+    app.add_middleware(InputGuard, max_bytes=settings.max_upload_bytes + 100_000)
+    app.add_middleware(
+        SecurityHeaders,
+        production=settings.environment == "production",
+        docs_path="/api/docs" if settings.docs_enabled else None,
+    )
+    app.add_middleware(AdmissionControl, max_in_flight=settings.max_in_flight)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         accounts_router,
@@ -127,7 +174,25 @@ def create_app(settings: Settings) -> FastAPI:
         message = error.message(request_language(request))
         if isinstance(error, LoginRequired) and not _wants_json(request):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return _error_response(request, error.status_code, error.code, message)
+        response = _error_response(request, error.status_code, error.code, message)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, error: DataError) -> Response:
+        """A value the database cannot hold (a number beyond its range): the input's fault."""
+        _ = translator(request_language(request))
+        message = _("The request is not valid: {fields}.", fields="?")
+        return _error_response(request, 422, "invalid_request", message)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception) -> Response:
+        """Anything unexpected, answered in the app's error format (the server logs it)."""
+        _ = translator(request_language(request))
+        message = _("Something went wrong on our side; please try again later.")
+        return _error_response(request, 500, "server_error", message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,6 +42,27 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65_535)
     smtp_from: str = "ykien@localhost"
+    # signed audit checkpoints (see ykien.audit.checkpoints): the HMAC key, kept outside the
+    # database ("" = derived from secret_key), the file (default <data_dir>/audit-checkpoints.jsonl)
+    # and how often the web app appends one (0 = only `ykien audit checkpoint`)
+    audit_key: str = ""
+    # sessions: at most this old, and ended after this long without a request
+    session_max_age_seconds: int = Field(default=14 * 24 * 3600, ge=60, le=90 * 24 * 3600)
+    session_idle_seconds: int = Field(default=12 * 3600, ge=60, le=90 * 24 * 3600)
+    # proxies whose X-Forwarded-For is believed (comma-separated addresses or networks);
+    # "" = none: the client address is the connection's peer
+    trusted_proxies: str = ""
+    # the shared sign-in and request limiters: "" = Redis if queue_url is Redis, else the
+    # database; or "redis://..." explicitly
+    limiter_url: str = ""
+    # admission control: requests in progress per process, and the intake's bounds
+    max_in_flight: int = Field(default=512, ge=1, le=100_000)
+    intake_max_queue: int = Field(default=4096, ge=0, le=1_000_000)
+    intake_budget_seconds: float = Field(default=2.0, gt=0, le=120)
+    # the interactive API docs (/api/docs): None = on except in production
+    api_docs: bool | None = None
+    audit_checkpoint_file: Path | None = None
+    audit_checkpoint_seconds: int = Field(default=300, ge=0, le=86_400)
 
     @field_validator("timezone")
     @classmethod
@@ -85,6 +109,45 @@ class Settings(BaseSettings):
             raise ValueError(
                 "queue_url must start with sqlite:///, redis://, rediss:// or memory://"
             )
+        return value
+
+    @property
+    def resolved_audit_key(self) -> bytes:
+        """The checkpoint signing key: audit_key, or one derived from secret_key."""
+        if self.audit_key:
+            return self.audit_key.encode("utf-8")
+        return hmac.new(
+            self.secret_key.encode("utf-8"), b"ykien audit checkpoints", hashlib.sha256
+        ).digest()
+
+    @property
+    def resolved_audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
+
+    @property
+    def resolved_limiter_url(self) -> str:
+        if self.limiter_url:
+            return self.limiter_url
+        return self.queue_url if self.queue_url.startswith(("redis://", "rediss://")) else ""
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
+
+    @property
+    def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        return [
+            ip_network(item.strip(), strict=False)
+            for item in self.trusted_proxies.split(",")
+            if item.strip()
+        ]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                ip_network(item.strip(), strict=False)  # ValueError: not an address or network
         return value
 
     @property

@@ -1,4 +1,5 @@
 import asyncio
+import time
 from concurrent.futures import Future
 
 import pytest
@@ -14,7 +15,7 @@ from ykien.audit import service as audit
 from ykien.consultations.models import Consultation
 from ykien.db.engine import make_engine, make_session_factory, unit_of_work
 from ykien.errors import LoginRequired, NotFound, UserError
-from ykien.opinions.intake import IntakeWriter, Receipt, receive, record_batch
+from ykien.opinions.intake import IntakeWriter, Overloaded, Receipt, receive, record_batch
 from ykien.opinions.models import Opinion
 from ykien.opinions.service import Submission
 
@@ -133,7 +134,8 @@ def test_a_cancelled_request_is_left_out_and_the_writer_goes_on(fresh_engine: En
     writer = IntakeWriter(factory)
     gone: Future[Receipt] = Future()
     gone.cancel()  # its client went away before the writer took it
-    writer._queue.put((Submission(cid, "Người gửi đã đi"), Credential(token=token), gone))
+    far = time.monotonic() + 60
+    writer._queue.put((Submission(cid, "Người gửi đã đi"), Credential(token=token), gone, far))
     try:
         receipt = asyncio.run(writer.submit(Submission(cid, "Ý kiến sau"), Credential(token=token)))
     finally:
@@ -142,3 +144,37 @@ def test_a_cancelled_request_is_left_out_and_the_writer_goes_on(fresh_engine: En
     with factory() as session:
         texts = session.execute(select(Opinion.text).where(Opinion.consultation_id == cid))
         assert list(texts.scalars()) == ["Ý kiến sau"]
+
+
+def test_a_submission_past_its_budget_is_refused_not_stored(fresh_engine: Engine) -> None:
+    """A request that waited longer than the budget (its client gave up) stores nothing."""
+    factory, world, token = _writer_world(fresh_engine)
+    cid = world.consultation.id
+    writer = IntakeWriter(factory, budget=0.5)
+    late: Future[Receipt] = Future()
+    past = time.monotonic() - 1
+    writer._queue.put((Submission(cid, "Chờ quá lâu"), Credential(token=token), late, past))
+    try:
+        receipt = asyncio.run(writer.submit(Submission(cid, "Kịp lúc"), Credential(token=token)))
+    finally:
+        writer.close()
+    assert receipt.created
+    assert isinstance(late.exception(timeout=5), Overloaded)
+    assert writer.refused == 1
+    with factory() as session:
+        texts = session.execute(select(Opinion.text).where(Opinion.consultation_id == cid))
+        assert list(texts.scalars()) == ["Kịp lúc"]
+
+
+def test_a_full_queue_refuses_at_once(fresh_engine: Engine) -> None:
+    factory, world, token = _writer_world(fresh_engine)
+    writer = IntakeWriter(factory, max_queue=0)
+    try:
+        with pytest.raises(Overloaded):
+            asyncio.run(
+                writer.submit(Submission(world.consultation.id, "x"), Credential(token=token))
+            )
+    finally:
+        writer.close()
+    with factory() as session:
+        assert session.execute(select(Opinion.id)).first() is None

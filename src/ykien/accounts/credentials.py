@@ -19,6 +19,7 @@ class Credential:
 
     token: str | None = None
     account_id: int | None = None
+    generation: int | None = None  # of the session (see Account.session_generation)
 
 
 class TokenInvalid(UserError):
@@ -36,19 +37,20 @@ def people_of(
     *, session: Session, credentials: Sequence[Credential]
 ) -> list[int | TokenInvalid | None]:
     """The person behind each credential, checked with one query per kind of credential for all
-    of them: None for no account or an inactive one, TokenInvalid for an unknown or revoked
-    token."""
+    of them: None for no account, an inactive one or an ended session, TokenInvalid for an
+    unknown or revoked token."""
     by_token = tokens.people_for_tokens(
         session=session, tokens={c.token for c in credentials if c.token is not None}
     )
-    by_account = accounts.active_people(
+    by_account = accounts.active_sessions(
         session=session,
         account_ids={c.account_id for c in credentials if c.account_id is not None},
     )
     found: list[int | TokenInvalid | None] = []
     for credential in credentials:
         if credential.token is None:
-            found.append(by_account.get(credential.account_id or 0))
+            person, generation = by_account.get(credential.account_id or 0, (None, None))
+            found.append(person if generation == credential.generation else None)
         elif credential.token in by_token:
             found.append(by_token[credential.token])
         else:

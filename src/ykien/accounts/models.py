@@ -43,6 +43,20 @@ class Account(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(5), default="vi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # raised to end every session of the account at once (sign-out, password or role change)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class SigninFailure(Base):
+    """Failed sign-ins counted per key (account+address, address) in a window, shared by every
+    process when no Redis is configured (see accounts.limiter)."""
+
+    __tablename__ = "signin_failures"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Membership(Base):

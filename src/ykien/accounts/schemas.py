@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from ykien.accounts.models import Role
+from ykien.types import DbId
 
 MAX_ID = 2_147_483_647
 
@@ -47,7 +48,7 @@ class MemberOut(BaseModel):
 
 
 class RoleIn(BaseModel):
-    person_id: int = Field(ge=1, le=MAX_ID)
+    person_id: DbId = Field(ge=1, le=MAX_ID)
     role: str = Field(max_length=32)
 
 

@@ -168,8 +168,10 @@ def revoke_role(
         "organisation_id": membership.organisation_id,
         "role": membership.role,
     }
+    person_id = membership.person_id
     session.delete(membership)
     session.flush()
+    end_sessions(session=session, person_id=person_id)
     audit.record(
         session=session,
         action="role.revoked",
@@ -178,6 +180,33 @@ def revoke_role(
         actor_person_id=actor_person_id,
         payload=payload,
     )
+
+
+def end_sessions(
+    *, session: Session, account_id: int | None = None, person_id: int | None = None
+) -> int:
+    """End every browser session of an account (or of a person's account) at once; returns
+    the account's new session generation (0 when there is no such account)."""
+    where = Account.id == account_id if account_id is not None else Account.person_id == person_id
+    account = session.execute(select(Account).where(where)).scalar_one_or_none()
+    if account is None:
+        return 0
+    account.session_generation = (account.session_generation or 0) + 1
+    session.flush()
+    return account.session_generation
+
+
+def active_sessions(*, session: Session, account_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(person id, session generation) of each active account among `account_ids`."""
+    wanted = set(account_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Account.id, Account.person_id, Account.session_generation).where(
+            Account.id.in_(wanted), Account.is_active.is_(True)
+        )
+    )
+    return {account_id: (person_id, generation) for account_id, person_id, generation in rows}
 
 
 def active_people(*, session: Session, account_ids: Iterable[int]) -> dict[int, int]:
@@ -210,8 +239,9 @@ def organisations_of(*, session: Session, person_id: int) -> list[Organisation]:
     return list(session.execute(select(Organisation).where(Organisation.id.in_(ids))).scalars())
 
 
-def set_password(*, session: Session, account_id: int, password: str) -> None:
-    """Replace an account's password (the caller has checked the old one)."""
+def set_password(*, session: Session, account_id: int, password: str) -> int:
+    """Replace an account's password (the caller has checked the old one); every session of
+    the account ends. Returns the new session generation."""
     if len(password) < MIN_PASSWORD:
         raise UserError(
             "password_too_short",
@@ -222,6 +252,7 @@ def set_password(*, session: Session, account_id: int, password: str) -> None:
     if account is None:
         raise NotFound("account_not_found", "Không có tài khoản này.", "No such account.")
     account.password_hash = _hasher.hash(password)
+    generation = end_sessions(session=session, account_id=account_id)
     audit.record(
         session=session,
         action="account.password_changed",
@@ -229,3 +260,4 @@ def set_password(*, session: Session, account_id: int, password: str) -> None:
         entity_id=account_id,
         actor_person_id=account.person_id,
     )
+    return generation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ykien.audit.checkpoints import Checkpoint
 from ykien.audit.models import AuditEvent, AuditHead
 from ykien.db import bulk
 from ykien.db.base import utcnow
@@ -148,21 +149,33 @@ def record_many(*, session: Session, events: Sequence[NewEvent]) -> list[AuditEv
 class ChainProblem:
     seq: int
     event_id: int | None
-    problem: str  # "altered", "inserted", "deleted", "head_mismatch"
+    # "altered", "inserted", "deleted", "head_mismatch", "truncated", "chain_deleted",
+    # "reordered", "checkpoint_invalid", or a data problem (see ykien.opinions.integrity)
+    problem: str
     chain: int = 1
+    detail: str = ""
 
     def describe(self) -> str:
         where = f"event #{self.seq} of chain {self.chain}" + (
             f" (id {self.event_id})" if self.event_id else ""
         )
-        return {
+        known = {
             "altered": f"{where} was altered: its content no longer matches its hash",
             "inserted": f"{where} was inserted: it does not follow the chain",
             "deleted": f"an event before {where} was deleted: the chain is broken there",
             "head_mismatch": (
                 f"events after #{self.seq} of chain {self.chain} were deleted or its head changed"
             ),
-        }[self.problem]
+            "truncated": (
+                f"chain {self.chain} no longer holds event #{self.seq} of the last signed "
+                "checkpoint: events were deleted (and the head rewritten) or replaced"
+            ),
+            "chain_deleted": f"chain {self.chain} was deleted (the last checkpoint has it)",
+            "reordered": f"{where} has an id out of order: row ids were swapped or rewritten",
+            "checkpoint_invalid": "the checkpoint file was altered",
+        }
+        text = known.get(self.problem, self.problem.replace("_", " "))
+        return f"{text}: {self.detail}" if self.detail else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +186,9 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+
+EventObserver = Callable[[AuditEvent], None]
 
 
 def _events(session: Session, chain: int, batch: int = 5000) -> Iterator[AuditEvent]:
@@ -209,12 +225,20 @@ def _recomputed(event: AuditEvent) -> str:
     )
 
 
-def verify(*, session: Session) -> VerifyResult:
+def verify(
+    *,
+    session: Session,
+    checkpoint: Checkpoint | None = None,
+    on_event: EventObserver | None = None,
+) -> VerifyResult:
     """Recompute every chain from its start; report the first event that breaks one.
 
     An event whose own hash is wrong was altered. An event that chains to the one two places
     back means the event between was inserted; a gap in the chain means events were deleted.
-    Events after a chain's last one are caught by its head row.
+    Events after a chain's last one are caught by its head row; a tail deleted together with
+    a rewritten head, or a whole chain deleted, by the signed `checkpoint` (see
+    audit.checkpoints). Within a chain, row ids grow with seq (the head lock orders the
+    writers), so swapped ids are caught too. `on_event` sees every intact event.
     """
     checked = 0
     heads = {head.id: head for head in session.execute(select(AuditHead)).scalars()}
@@ -225,15 +249,25 @@ def verify(*, session: Session) -> VerifyResult:
     ).first()
     if stray is not None:
         return VerifyResult(0, ChainProblem(stray.seq, stray.id, "inserted", stray.chain))
+    reached = checkpoint.chains if checkpoint is not None else {}
+    for chain in sorted(set(reached) - set(heads)):
+        if reached[chain][0] > 0:
+            return VerifyResult(0, ChainProblem(reached[chain][0], None, "chain_deleted", chain))
     for chain in sorted(heads):
-        count, problem = _verify_chain(session, chain, heads[chain])
+        count, problem = _verify_chain(session, chain, heads[chain], reached.get(chain), on_event)
         checked += count
         if problem is not None:
             return VerifyResult(checked, problem)
     return VerifyResult(checked, None)
 
 
-def _verify_chain(session: Session, chain: int, head: AuditHead) -> tuple[int, ChainProblem | None]:
+def _verify_chain(
+    session: Session,
+    chain: int,
+    head: AuditHead,
+    reached: tuple[int, str] | None,
+    on_event: EventObserver | None,
+) -> tuple[int, ChainProblem | None]:
     head_seq, head_hash = head.seq, head.hash
     prev_hash, prev_prev_hash = GENESIS_HASH, None
     prev_seq, prev_id = 0, None
@@ -249,9 +283,17 @@ def _verify_chain(session: Session, chain: int, head: AuditHead) -> tuple[int, C
             return checked, ChainProblem(event.seq, event.id, kind, chain)
         if event.seq != prev_seq + 1:
             return checked, ChainProblem(event.seq, event.id, "inserted", chain)
+        if prev_id is not None and event.id <= prev_id:
+            return checked, ChainProblem(event.seq, event.id, "reordered", chain)
+        if reached is not None and event.seq == reached[0] and event.hash != reached[1]:
+            return checked, ChainProblem(event.seq, event.id, "truncated", chain)
+        if on_event is not None:
+            on_event(event)
         prev_prev_hash, prev_hash = prev_hash, event.hash
         prev_seq, prev_id = event.seq, event.id
         checked += 1
     if head_seq != prev_seq or head_hash != prev_hash:
         return checked, ChainProblem(prev_seq, None, "head_mismatch", chain)
+    if reached is not None and prev_seq < reached[0]:
+        return checked, ChainProblem(reached[0], None, "truncated", chain)
     return checked, None

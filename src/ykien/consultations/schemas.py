@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ykien.types import DbId
+
 
 class ConsultationOut(BaseModel):
     id: int
@@ -47,9 +49,9 @@ class ManagedOut(BaseModel):
 class ConsultationIn(BaseModel):
     title: str = Field(max_length=500)
     description: str = Field(default="", max_length=20_000)
-    draft_version_id: int
-    organiser_id: int
-    scope_organisation_ids: list[int] = Field(default_factory=list, max_length=2000)
+    draft_version_id: DbId
+    organiser_id: DbId
+    scope_organisation_ids: list[DbId] = Field(default_factory=list, max_length=2000)
     opens_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
     closes_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
     allow_anonymous: bool = False

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ykien.types import DbId
+
 MAX_ID = 2_147_483_647
 TARGET_PATTERN = "^(opinion|theme|campaign)$"
 
@@ -94,23 +96,23 @@ class DecisionOut(BaseModel):
 
 class ForwardIn(BaseModel):
     target_type: str = Field(pattern=TARGET_PATTERN)
-    target_id: int = Field(ge=1, le=MAX_ID)
-    to_subcommittee_id: int | None = Field(default=None, description="None: up a level")
+    target_id: DbId = Field(ge=1, le=MAX_ID)
+    to_subcommittee_id: DbId | None = Field(default=None, description="None: up a level")
     note: str = Field(default="", max_length=10_000)
 
 
 class DecisionIn(BaseModel):
     target_type: str = Field(pattern=TARGET_PATTERN)
-    target_id: int = Field(ge=1, le=MAX_ID)
+    target_id: DbId = Field(ge=1, le=MAX_ID)
     outcome: str
     explanation: str = Field(max_length=100_000)
     new_wording: str | None = Field(default=None, max_length=100_000)
-    section_ids: list[int] = Field(default_factory=list, max_length=1_000)
-    supersedes_id: int | None = None
+    section_ids: list[DbId] = Field(default_factory=list, max_length=1_000)
+    supersedes_id: DbId | None = None
 
 
 class PublishIn(BaseModel):
-    decision_ids: list[int] = Field(min_length=1, max_length=1_000)
+    decision_ids: list[DbId] = Field(min_length=1, max_length=1_000)
 
 
 class PublicationOut(BaseModel):
@@ -189,13 +191,13 @@ class DecisionEditIn(BaseModel):
     outcome: str = Field(max_length=20)
     explanation: str = Field(max_length=100_000)
     new_wording: str = Field(default="", max_length=100_000)
-    section_ids: list[int] = Field(default_factory=list, max_length=1_000)
+    section_ids: list[DbId] = Field(default_factory=list, max_length=1_000)
 
 
 class PublishFormIn(BaseModel):
     """The publish form of the list and decision pages (none chosen is the service's refusal)."""
 
-    decision_ids: list[int] = Field(default_factory=list, max_length=1_000)
+    decision_ids: list[DbId] = Field(default_factory=list, max_length=1_000)
     back: str = Field(default="list", pattern="^(list|decision)$")
 
 

@@ -11,13 +11,14 @@ from pydantic import BaseModel, Field
 from ykien.events.models import EventKind
 from ykien.events.recommendations.schemas import RecommendationOut
 from ykien.opinions.models import OpinionKind
+from ykien.types import DbId
 
 
 class AttendeeIn(BaseModel):
     name: str = Field(default="", max_length=200)
     title: str | None = Field(default=None, max_length=300)
-    person_id: int | None = None
-    organisation_id: int | None = None
+    person_id: DbId | None = None
+    organisation_id: DbId | None = None
     organisation_name: str | None = Field(default=None, max_length=300)
 
 
@@ -28,22 +29,22 @@ class EventIn(BaseModel):
     kind: str = Field(default=EventKind.SEMINAR.value, max_length=20)
     starts_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO")
     place: str = Field(default="", max_length=500)
-    chair_person_id: int | None = None
+    chair_person_id: DbId | None = None
     chair_name: str | None = Field(default=None, max_length=200)
     chair_title: str | None = Field(default=None, max_length=300)
     agenda: str = Field(default="", max_length=20_000)
     minutes: str = Field(default="", max_length=2_000_000)
-    organiser_ids: list[int] = Field(default_factory=list, max_length=200)
+    organiser_ids: list[DbId] = Field(default_factory=list, max_length=200)
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=2_000)
-    topic_draft_ids: list[int] = Field(default_factory=list, max_length=50)
+    topic_draft_ids: list[DbId] = Field(default_factory=list, max_length=50)
 
 
 class EventOpinionIn(BaseModel):
     text: str = Field(max_length=100_000)
     kind: str = Field(default=OpinionKind.COMMENT.value, max_length=20)
-    speaker_person_id: int | None = None
+    speaker_person_id: DbId | None = None
     speaker_name: str | None = Field(default=None, max_length=200)
-    section_id: int | None = None
+    section_id: DbId | None = None
     section_ref: str | None = Field(default=None, max_length=200, description='"đ5", "k2 đ5"')
     proposed_wording: str | None = Field(default=None, max_length=100_000)
     idempotency_key: str | None = Field(default=None, max_length=200)

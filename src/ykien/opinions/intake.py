@@ -11,6 +11,7 @@ submission does not affect the others of its batch.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import queue
 import threading
@@ -36,6 +37,28 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 256
 LINGER = 0.0005  # seconds: how long a batch waits for the next submission
 MAX_WAIT = 0.002  # seconds: how long a batch gathers in all
+MAX_QUEUE = 4096  # submissions waiting for the writer; beyond, refused at once
+BUDGET = 2.0  # seconds from a request's arrival: later, it is refused rather than stored
+
+# when the request being served arrived (set by the web app's admission control)
+request_arrived: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "request_arrived", default=None
+)
+
+
+class Overloaded(UserError):
+    """The intake is full or the submission waited past its budget: nothing was stored; the
+    client may retry (with the same Idempotency-Key) after Retry-After seconds."""
+
+    status_code = 503
+    retry_after = 1
+
+    def __init__(self) -> None:
+        super().__init__(
+            "overloaded",
+            "Máy chủ đang quá tải; ý kiến chưa được lưu, vui lòng gửi lại sau giây lát.",
+            "The server is busy; the opinion was not stored, send it again in a moment.",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +119,8 @@ def record_batch(
     return outcomes
 
 
-_Item = tuple[Submission, Credential, "Future[Receipt]"]
+# a submission, its credential, its outcome and the time after which it is no longer stored
+_Item = tuple[Submission, Credential, "Future[Receipt]", float]
 
 
 class IntakeWriter:
@@ -108,21 +132,35 @@ class IntakeWriter:
         max_batch: int = MAX_BATCH,
         linger: float = LINGER,
         max_wait: float = MAX_WAIT,
+        max_queue: int = MAX_QUEUE,
+        budget: float = BUDGET,
     ) -> None:
         self.session_factory = session_factory
         self.max_batch = max_batch
         self.linger = linger
         self.max_wait = max_wait
+        self.max_queue = max_queue
+        self.budget = budget
+        self.refused = 0  # submissions answered Overloaded (full queue or past budget)
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     async def submit(self, submission: Submission, credential: Credential) -> Receipt:
         """Record one submission with whatever else is waiting; raises its UserError if it is
-        refused. Returns once the batch holding it is committed."""
+        refused. Returns once the batch holding it is committed.
+
+        Beyond `max_queue` waiting submissions it is refused at once (Overloaded); one still
+        waiting `budget` seconds after its request arrived is refused when its turn comes
+        instead of being stored: its client has probably given up, and a retry with the same
+        Idempotency-Key stores it then."""
+        if self._queue.qsize() >= self.max_queue:
+            self.refused += 1
+            raise Overloaded()
+        arrived = request_arrived.get() or time.monotonic()
         future: Future[Receipt] = Future()
         self._ensure_started()
-        self._queue.put((submission, credential, future))
+        self._queue.put((submission, credential, future, arrived + self.budget))
         return await asyncio.wrap_future(future)
 
     def _ensure_started(self) -> None:
@@ -151,9 +189,15 @@ class IntakeWriter:
         left out; the others can no longer be cancelled, so each gets its answer."""
         item = self._queue.get()
         items: list[_Item] = []
-        deadline = time.monotonic() + self.max_wait
+        now = time.monotonic()
+        deadline = now + self.max_wait
         while item is not None:
-            if item[2].set_running_or_notify_cancel():
+            if not item[2].set_running_or_notify_cancel():
+                pass  # cancelled: nobody waits for it
+            elif item[3] < now:
+                self.refused += 1
+                item[2].set_exception(Overloaded())
+            else:
                 items.append(item)
             if len(items) >= self.max_batch:
                 return items, False
@@ -179,7 +223,7 @@ class IntakeWriter:
                 self._write(items)
 
     def _write(self, items: list[_Item]) -> None:
-        batch = [(s, c) for s, c, _f in items]
+        batch = [(s, c) for s, c, _f, _d in items]
         try:
             try:
                 with unit_of_work(self.session_factory) as session:
@@ -190,10 +234,10 @@ class IntakeWriter:
                     outcomes = record_batch(session, batch)
         except Exception as error:  # the whole batch failed: no item is acknowledged
             log.exception("intake batch of %d failed", len(items))
-            for _s, _c, future in items:
+            for _s, _c, future, _d in items:
                 future.set_exception(error)
             return
-        for (_s, _c, future), outcome in zip(items, outcomes, strict=True):
+        for (_s, _c, future, _d), outcome in zip(items, outcomes, strict=True):
             if isinstance(outcome, UserError):
                 future.set_exception(outcome)
             else:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from ykien.drafts.schemas import SectionOut
 from ykien.opinions.models import OpinionKind
+from ykien.types import DbId
 
 # form/body bounds; the service applies the configured limits with a clear message
 MAX_TEXT_FIELD = 1_000_000
@@ -21,11 +22,11 @@ class OpinionIn(BaseModel):
 
     text: str = Field(max_length=MAX_TEXT_FIELD)
     kind: str = Field(default=OpinionKind.COMMENT, max_length=20)
-    section_id: int | None = None
+    section_id: DbId | None = None
     quote: str | None = Field(default=None, max_length=MAX_QUOTE_FIELD)
     quote_start: int | None = Field(default=None, ge=0)
     proposed_wording: str | None = Field(default=None, max_length=MAX_TEXT_FIELD)
-    anonymous: bool = False
+    anonymous: StrictBool = False
 
 
 class OpinionReceiptOut(BaseModel):

@@ -24,7 +24,7 @@ from ykien.db import bulk
 from ykien.db.base import utcnow
 from ykien.drafts.models import Section
 from ykien.errors import Conflict, NotFound, UserError
-from ykien.opinions import search
+from ykien.opinions import integrity, search
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
 from ykien.orgs.models import Organisation
 
@@ -494,8 +494,8 @@ def submit_many(
         for index, outcome in stored.items():
             outcomes[index] = outcome
         created = [
-            outcome.opinion
-            for outcome in stored.values()
+            (outcome.opinion, fresh[index])
+            for index, outcome in stored.items()
             if isinstance(outcome, SubmitResult) and outcome.created
         ]
         audit.record_many(
@@ -512,10 +512,11 @@ def submit_many(
                         "channel": opinion.channel,
                         "content_hash": opinion.content_hash,
                         "receipt": opinion.receipt_code,
+                        "row": integrity.row_digest({**row, "id": opinion.id}),
                     },
                     occurred_at=now,
                 )
-                for opinion in created
+                for opinion, row in created
             ],
         )
     return [_resolve(outcome, outcomes) for outcome in outcomes]

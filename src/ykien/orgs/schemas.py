@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from ykien.orgs.models import OrgKind
+from ykien.types import DbId
 
 
 class OrganisationIn(BaseModel):
@@ -13,7 +14,7 @@ class OrganisationIn(BaseModel):
     name: str = Field(max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
     kind: str = Field(default=OrgKind.OTHER.value, max_length=32)
-    parent_id: int = Field(ge=1, le=2_147_483_647)
+    parent_id: DbId = Field(ge=1, le=2_147_483_647)
 
 
 class OrganisationOut(BaseModel):

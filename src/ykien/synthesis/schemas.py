@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ykien.types import DbId
+
 MAX_ID = 2_147_483_647
 MAX_TEXT = 20_000
 
@@ -152,7 +154,7 @@ class DrillDownOut(BaseModel):
 
 
 class DraftIn(BaseModel):
-    organisation_id: int = Field(ge=1, le=MAX_ID)
+    organisation_id: DbId = Field(ge=1, le=MAX_ID)
 
 
 class SummaryIn(BaseModel):
@@ -160,7 +162,7 @@ class SummaryIn(BaseModel):
 
 
 class OrderIn(BaseModel):
-    item_ids: list[int] = Field(max_length=10_000)
+    item_ids: list[DbId] = Field(max_length=10_000)
 
 
 class ItemIn(BaseModel):
@@ -169,7 +171,7 @@ class ItemIn(BaseModel):
 
 
 class QuotesIn(BaseModel):
-    opinion_ids: list[int] = Field(max_length=1_000)
+    opinion_ids: list[DbId] = Field(max_length=1_000)
 
 
 class MoveIn(BaseModel):

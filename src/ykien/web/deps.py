@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Header, Path, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -15,11 +18,14 @@ from ykien.accounts.credentials import Credential, TokenInvalid
 from ykien.accounts.models import Account, Membership, Person, Role
 from ykien.accounts.tokens import account_for_token
 from ykien.config import Settings
-from ykien.errors import Forbidden, LoginRequired
+from ykien.errors import Forbidden, LoginRequired, UserError
 from ykien.orgs.models import Organisation
+from ykien.types import MAX_ID
 
 SESSION_USER = "account_id"
-MAX_ID = 2_147_483_647  # the databases' INTEGER: a larger id is a 422, not a database error
+SESSION_GENERATION = "gen"  # the account's session generation when the session began
+SESSION_STARTED = "iat"  # when it began (epoch seconds)
+SESSION_SEEN = "seen"  # the last request (epoch seconds, refreshed at most once a minute)
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,7 +67,11 @@ MODERATOR_ROLES = (Role.SECRETARY, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
 
 
-def load_principal(session: Session, account_id: int) -> Principal | None:
+def load_principal(
+    session: Session, account_id: int, generation: int | None = None
+) -> Principal | None:
+    """The principal of an active account; with `generation` (a browser session), only while
+    the account's sessions have not been ended since."""
     row = session.execute(
         select(Account, Person)
         .join(Person, Person.id == Account.person_id)
@@ -70,6 +80,8 @@ def load_principal(session: Session, account_id: int) -> Principal | None:
     if row is None:
         return None
     account, person = row
+    if generation is not None and account.session_generation != generation:
+        return None
     roles: dict[str, list[str]] = {}
     memberships = session.execute(
         select(Membership.role, Organisation.tree_path)
@@ -96,13 +108,85 @@ def authenticates_itself(endpoint: F) -> F:
     return endpoint
 
 
+def start_session(request: Request, account_id: int, generation: int) -> None:
+    """A new browser session for the account (nothing of the old one is kept: no fixation)."""
+    now = int(time.time())
+    request.session.clear()
+    request.session.update(
+        {
+            SESSION_USER: account_id,
+            SESSION_GENERATION: generation,
+            SESSION_STARTED: now,
+            SESSION_SEEN: now,
+        }
+    )
+
+
+def _live_session_account(request: Request) -> tuple[int, int] | None:
+    """(account id, generation) of a session that is neither too old nor idle too long."""
+    session = request.session
+    account_id, generation = session.get(SESSION_USER), session.get(SESSION_GENERATION)
+    started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+    if not (
+        isinstance(account_id, int)
+        and isinstance(generation, int)
+        and isinstance(started, int)
+        and isinstance(seen, int)
+    ):
+        return None
+    settings: Settings = request.app.state.settings
+    now = int(time.time())
+    if (
+        now - started > settings.session_max_age_seconds
+        or now - seen > settings.session_idle_seconds
+    ):
+        session.clear()
+        return None
+    if now - seen > 60:
+        session[SESSION_SEEN] = now
+    return account_id, generation
+
+
 def request_credential(request: Request) -> Credential:
     """The caller's credential as sent (API token or session account), not checked yet."""
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         return Credential(token=authorization[7:].strip())
-    account_id = request.session.get(SESSION_USER)
-    return Credential(account_id=account_id if isinstance(account_id, int) else None)
+    live = _live_session_account(request)
+    if live is None:
+        return Credential()
+    return Credential(account_id=live[0], generation=live[1])
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the connection's peer, or, when the peer is a trusted proxy
+    (YKIEN_TRUSTED_PROXIES), the last address in X-Forwarded-For that is not one."""
+    peer = request.client.host if request.client else "?"
+    settings: Settings = request.app.state.settings
+    trusted = settings.trusted_proxy_networks
+    if not trusted or not _within(peer, trusted):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    for hop in reversed([item.strip() for item in forwarded.split(",") if item.strip()]):
+        if not _within(hop, trusted):
+            return hop if _is_address(hop) else peer
+    return peer
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(address: str, networks: list[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def _principal_of(request: Request, credential: Credential) -> Principal | None:
@@ -112,7 +196,12 @@ def _principal_of(request: Request, credential: Credential) -> Principal | None:
             account_id = account_for_token(session=db, token=credential.token)
             if account_id is None:
                 raise TokenInvalid()
-        return load_principal(db, account_id) if account_id else None
+        if not account_id:
+            return None
+        principal = load_principal(db, account_id, credential.generation)
+    if principal is None and credential.token is None:
+        request.session.clear()  # an ended session: forget it
+    return principal
 
 
 async def current_principal(request: Request) -> Principal | None:
@@ -152,3 +241,30 @@ def forbid() -> Forbidden:
         "Bạn không có quyền thực hiện thao tác này.",
         "You are not allowed to do this.",
     )
+
+
+def _idempotency_key(
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=800, description="UTF-8; compared in NFC (one key, one opinion)"),
+    ] = None,
+) -> str | None:
+    """The Idempotency-Key header read as UTF-8 (HTTP gives Latin-1) and normalised to NFC,
+    so the composed and decomposed spellings of one key are one key."""
+    if idempotency_key is None:
+        return None
+    raw = request.headers.raw
+    value = next((v for k, v in raw if k.lower() == b"idempotency-key"), b"")
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            "idempotency_key_invalid",
+            "Mã chống gửi trùng phải là văn bản UTF-8.",
+            "The Idempotency-Key must be UTF-8 text.",
+        ) from exc
+    return unicodedata.normalize("NFC", text)
+
+
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]

@@ -50,6 +50,7 @@ class Problem:
     message: str
     status_code: int
     code: str
+    error: UserError | None = None  # the refusal itself, for what it carries beyond its message
 
 
 @contextmanager
@@ -61,7 +62,8 @@ def redraw_on_error(
         yield
     except UserError as error:
         db.rollback()
-        problem = Problem(error.message(request_language(request)), error.status_code, error.code)
+        language = request_language(request)
+        problem = Problem(error.message(language), error.status_code, error.code, error)
         raise Redraw(redraw(problem)) from error
 
 

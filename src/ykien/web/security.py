@@ -1,13 +1,11 @@
-"""CSRF tokens for browser requests and a request body size limit."""
+"""CSRF tokens for browser requests (the body size limit is in web.guard)."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any
 
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ykien.errors import Forbidden
 
@@ -48,57 +46,3 @@ async def verify_csrf(request: Request) -> None:
             "Phiên làm việc đã hết hạn hoặc yêu cầu không hợp lệ; hãy tải lại trang và thử lại.",
             "Your session expired or the request was not valid; reload the page and try again.",
         )
-
-
-class BodySizeLimit:
-    """ASGI middleware: answer 413 once a request body exceeds max_bytes (declared or streamed)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send)
-            return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _too_large(send)
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _too_large(send: Send) -> None:
-    body = "Yêu cầu quá lớn / Request too large".encode()
-    headers: list[Any] = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

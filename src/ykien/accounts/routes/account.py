@@ -13,7 +13,13 @@ from ykien.accounts import tokens
 from ykien.accounts.routes.signin import check_password
 from ykien.accounts.schemas import MeOut
 from ykien.errors import UserError
-from ykien.web.deps import PathId, Principal, current_principal, require_principal
+from ykien.web.deps import (
+    PathId,
+    Principal,
+    current_principal,
+    require_principal,
+    start_session,
+)
 from ykien.web.forms import Problem, redraw_on_error, see_other
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
@@ -65,7 +71,10 @@ def change_password(
                 "The new passwords do not match.",
             )
         check_password(request, db, principal.username, current)
-        accounts.set_password(session=db, account_id=principal.account_id, password=new)
+        generation = accounts.set_password(
+            session=db, account_id=principal.account_id, password=new
+        )
+    start_session(request, principal.account_id, generation)  # only this session lives on
     return account_page_for(request, db, principal, flashes=[_("Your password was changed.")])
 
 

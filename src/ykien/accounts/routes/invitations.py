@@ -12,7 +12,7 @@ from ykien.accounts.models import Account
 from ykien.accounts.schemas import AcceptedOut, AcceptIn, InvitationInfoOut
 from ykien.errors import UserError
 from ykien.orgs import service as orgs
-from ykien.web.deps import SESSION_USER
+from ykien.web.deps import start_session
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
 from ykien.web.security import verify_csrf
@@ -96,8 +96,7 @@ def accept_invitation_page(request: Request, token: str, form: FormFields, db: T
             )
         body = parse_form(AcceptIn, form)
         account = accept_invitation(db, token, body, request_language(request))
-    request.session.clear()  # a new session for the new account
-    request.session[SESSION_USER] = account.id
+    start_session(request, account.id, account.session_generation or 0)  # a new session
     return see_other("/")
 
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from ykien.accounts import limiter, tokens
 from ykien.accounts import service as accounts
-from ykien.accounts import tokens
 from ykien.accounts.models import Account
 from ykien.accounts.schemas import TokenOut, TokenRequest
 from ykien.errors import UserError
-from ykien.web.deps import SESSION_USER
+from ykien.web.deps import (
+    Principal,
+    client_address,
+    current_principal,
+    request_credential,
+    require_principal,
+    start_session,
+)
 from ykien.web.forms import Problem, redraw_on_error, see_other
 from ykien.web.i18n import LANGUAGES
 from ykien.web.security import verify_csrf
@@ -25,49 +29,17 @@ from ykien.web.tx import Tx
 
 router = APIRouter()
 
-MAX_FAILURES = 5
-WINDOW_SECONDS = 300
-
-
-class LoginLimiter:
-    """At most MAX_FAILURES failed sign-ins per username and per client in WINDOW_SECONDS."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self.failures.setdefault(key, deque())
-        while times and now - times[0] > WINDOW_SECONDS:
-            times.popleft()
-        return times
-
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            return any(len(self._recent(key, now)) >= MAX_FAILURES for key in keys)
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self.lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        with self.lock:
-            for key in keys:
-                self.failures.pop(key, None)
-
 
 class TooManyAttempts(UserError):
     status_code = 429
 
-
-def _limiter(request: Request) -> LoginLimiter:
-    limiter: LoginLimiter | None = getattr(request.app.state, "login_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.login_limiter = LoginLimiter()
-    return limiter
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            "too_many_attempts",
+            f"Đăng nhập sai quá nhiều lần từ nơi này; vui lòng thử lại sau {seconds} giây.",
+            f"Too many failed sign-ins from here; try again in {seconds} seconds.",
+        )
+        self.retry_after = seconds
 
 
 def safe_next(target: str | None) -> str:
@@ -78,25 +50,22 @@ def safe_next(target: str | None) -> str:
 
 
 def check_password(request: Request, db: Session, username: str, password: str) -> Account:
-    """The account of a username and password, at most MAX_FAILURES wrong tries per window."""
-    client = request.client.host if request.client else "?"
-    keys = (f"user:{username.strip().lower()}", f"ip:{client}")
-    limiter = _limiter(request)
-    if limiter.blocked(*keys):
-        raise TooManyAttempts(
-            "too_many_attempts",
-            "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau 5 phút.",
-            "Too many failed sign-ins; try again in 5 minutes.",
-        )
+    """The account of a username and password; failures are counted per account and address
+    by the shared limiter (in its own transaction, so a refused sign-in still counts)."""
+    checks = limiter.rules(username, client_address(request))
+    shared: limiter.Limiter = request.app.state.signin_limiter
+    wait = shared.blocked_for(checks)
+    if wait:
+        raise TooManyAttempts(wait)
     account = accounts.authenticate(session=db, username=username, password=password)
     if account is None:
-        limiter.failed(*keys)
+        shared.failed(checks)
         raise UserError(
             "login_failed",
             "Tên đăng nhập hoặc mật khẩu không đúng.",
             "The username or password is wrong.",
         )
-    limiter.succeeded(*keys)
+    shared.succeeded(checks)
     return account
 
 
@@ -115,19 +84,36 @@ def login(
 ) -> Response:
     def again(problem: Problem) -> Response:
         context = {"next": safe_next(next), "username": username, "error": problem.message}
-        return render(request, "accounts/login.html", context, status_code=problem.status_code)
+        page = render(request, "accounts/login.html", context, status_code=problem.status_code)
+        if isinstance(problem.error, TooManyAttempts):
+            page.headers["Retry-After"] = str(problem.error.retry_after)
+        return page
 
     with redraw_on_error(request, db, again):
         account = check_password(request, db, username, password)
-    request.session.clear()  # a new session on sign-in: no fixation
-    request.session[SESSION_USER] = account.id
+    start_session(request, account.id, account.session_generation)  # no fixation
     return see_other(safe_next(next))
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
+def logout(
+    request: Request, db: Tx, principal: Principal | None = Depends(current_principal)
+) -> Response:
+    """Sign out: the account's sessions end on the server too (a copied cookie is dead)."""
+    if principal is not None and request_credential(request).token is None:
+        accounts.end_sessions(session=db, account_id=principal.account_id)
     request.session.clear()
     return see_other("/")
+
+
+@router.post("/account/sessions/end", include_in_schema=False, dependencies=[Depends(verify_csrf)])
+def end_all_sessions(
+    request: Request, db: Tx, principal: Principal = Depends(require_principal)
+) -> Response:
+    """Sign out everywhere: every session of the account ends, this one included."""
+    accounts.end_sessions(session=db, account_id=principal.account_id)
+    request.session.clear()
+    return see_other("/login")
 
 
 @router.post("/language", include_in_schema=False, dependencies=[Depends(verify_csrf)])

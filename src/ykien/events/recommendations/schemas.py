@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
+from ykien.types import DbId
+
 
 class RecommendationOut(BaseModel):
     id: int
@@ -38,8 +40,8 @@ class InboxOut(BaseModel):
 
 class RecommendationIn(BaseModel):
     text: str = Field(max_length=10_000)
-    addressee_organisation_id: int | None = None
-    responsible_person_id: int | None = None
+    addressee_organisation_id: DbId | None = None
+    responsible_person_id: DbId | None = None
     responsible_name: str | None = Field(default=None, max_length=200)
     due_on: date | None = None
 

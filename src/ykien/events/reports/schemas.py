@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ykien.types import DbId
+
 
 class ReportItemOut(BaseModel):
     id: int
@@ -36,8 +38,8 @@ class ReportOut(BaseModel):
 class ReviewIn(BaseModel):
     state: str = Field(max_length=10, description="pending, accepted or rejected")
     edited_text: str | None = Field(default=None, max_length=100_000)
-    person_id: int | None = None
-    organisation_id: int | None = None
+    person_id: DbId | None = None
+    organisation_id: DbId | None = None
 
 
 class ConfirmReportIn(BaseModel):

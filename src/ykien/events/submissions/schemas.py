@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from ykien.opinions.models import OpinionKind
+from ykien.types import DbId
 
 
 class SubmissionItemOut(BaseModel):
@@ -34,7 +35,7 @@ class SubmissionOut(BaseModel):
 
 class SubmissionItemIn(BaseModel):
     text: str = Field(max_length=100_000)
-    section_id: int | None = None
+    section_id: DbId | None = None
     proposed_wording: str | None = Field(default=None, max_length=100_000)
     kind: str = Field(default=OpinionKind.COMMENT.value, max_length=20)
     include: bool = True

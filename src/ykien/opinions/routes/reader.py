@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from ykien.opinions.submission import form_idempotency_key, submit_opinion
 from ykien.orgs.models import Organisation
 from ykien.web.access import reader_consultation
 from ykien.web.deps import (
+    IdempotencyKey,
     PathId,
     Principal,
     authenticates_itself,
@@ -359,7 +360,7 @@ async def api_submit(
     body: OpinionIn,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
     settings: Settings = Depends(get_settings),
 ) -> OpinionReceiptOut:
     """Submit an opinion; with an `Idempotency-Key` header a retry returns the first result.
