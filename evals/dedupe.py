@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from evals import campaigns
+from evals.data import DATA
 from ykien.analysis import dedupe
 from ykien.analysis.textpipe import normalise
 from ykien.text import fold
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 Items = list[tuple[int, str]]
 Gold = dict[int, object]

@@ -1,0 +1,287 @@
+"""Whether two similar texts make different claims: the check before two opinions join.
+
+Near-copies differ in a few words; usually spelling, a synonym or a courtesy line, sometimes
+the one word that carries the claim. Before two texts join, the words they differ in are checked:
+
+- numbers: the numbers (digits, and magnitude words such as "triệu", "million") must be the same;
+- negation: the same count of negating words ("không", "chưa", "chẳng", "bất", "not", "never",
+  "n't", ...), so "đồng ý" and "không đồng ý" stay apart;
+- antonyms: a word on one side whose opposite (a small bilingual lexicon of general opposites:
+  tăng/giảm, cho phép/cấm, increase/decrease, legal/illegal) is on the other, and English
+  negating prefixes ("affordable" / "unaffordable");
+- content words (short texts only, where one word is the claim): a content word replaced by
+  another that is not the same word misspelt or typed without diacritics, and not an alternative
+  the consultation's copies use again and again (a campaign's slot), e.g. "city" / "town",
+  "medical" / "recreational".
+
+Texts are compared by their analysis keys (lower case, one tone placement; see textpipe).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from ykien.analysis.textpipe import EN_STOPWORDS, VI_STOPWORDS
+from ykien.text import fold
+
+SHORT_WORDS = 25  # texts up to this many words are checked word by word
+KNOWN_ALTERNATIVE = 3  # a substitution seen in this many pairs is a campaign's slot
+TYPO_RATIO = 0.75
+
+NEGATIONS = frozenset(
+    "không chưa chẳng chả đừng chớ bất khong chua chang "
+    "not no never cannot nor without none neither nobody nothing nowhere".split()  # noqa: SIM905
+)
+MAGNITUDES = frozenset(
+    "nghìn ngàn triệu tỷ tỉ trăm phần_trăm nghin ngan trieu ty ti tram "
+    "hundred thousand million billion trillion percent".split()  # noqa: SIM905
+)
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty sixty seventy eighty ninety".split()  # noqa: SIM905
+)
+# General opposites, both languages (not any one source's words): each line is one pair.
+OPPOSITES = """
+tăng giảm|cao thấp|nhiều ít|đồng_ý phản_đối|ủng_hộ phản_đối|cho_phép cấm|nên bỏ|thêm bớt
+mở đóng|dài ngắn|rộng hẹp|lớn nhỏ|sớm muộn|đắt rẻ|nặng nhẹ|mạnh yếu|tốt xấu|đúng sai
+hợp_lý vô_lý|công_khai bí_mật|bắt_buộc tự_nguyện|nông_thôn thành_thị|trước sau|trên dưới
+tư công|nam nữ|hay dở|giữ bỏ|tăng_cường hạn_chế|miễn thu|hợp_pháp phi_pháp
+increase decrease|raise lower|more less|higher lower|high low|allow ban|allow forbid
+permit prohibit|support oppose|for against|agree disagree|legal illegal|open close
+public private|mandatory voluntary|urban rural|before after|early late|long short
+large small|big small|expensive cheap|strong weak|good bad|right wrong|add remove
+keep drop|keep remove|accept reject|include exclude|maximum minimum|rich poor|safe unsafe
+always never|all none|male female|up down|over under|cheaper costlier|best worst
+"""
+_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+
+
+def _opposite_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for chunk in OPPOSITES.replace("\n", "|").split("|"):
+        words = chunk.split()
+        if len(words) == 2:
+            pairs.append((words[0].replace("_", " "), words[1].replace("_", " ")))
+    return pairs
+
+
+OPPOSITE_PAIRS = _opposite_pairs()
+_POLE_BITS: dict[str, int] = {}
+for _number, (_left, _right) in enumerate(OPPOSITE_PAIRS):
+    for _word, _bit in ((_left, 2 * (_number % 32)), (_right, 2 * (_number % 32) + 1)):
+        _POLE_BITS[_word] = _POLE_BITS.get(_word, 0) | (1 << _bit)
+_LEFT = np.uint64(sum(1 << (2 * i) for i in range(32)))
+_STOP = VI_STOPWORDS | EN_STOPWORDS
+
+
+@dataclass(frozen=True)
+class Features:
+    """What must agree for two texts to join: numbers, negations, opposite words' poles."""
+
+    numbers: int  # hash of the sorted numbers (0: none)
+    negations: int
+    poles: int  # bit 2i: the first word of pair i is present, bit 2i + 1: the second
+
+
+def _is_number(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) or word in MAGNITUDES or word in NUMBER_WORDS
+
+
+def _negations(words: Sequence[str]) -> int:
+    count = sum(1 for w in words if w in NEGATIONS)
+    # "don't" is "don t" once punctuation is gone: a "t" after a word ending in "n".
+    count += sum(1 for a, b in zip(words, words[1:], strict=False) if b == "t" and a.endswith("n"))
+    return count
+
+
+def _poles(words: Sequence[str]) -> int:
+    bits = 0
+    for word in words:
+        bits |= _POLE_BITS.get(word, 0)
+    for a, b in zip(words, words[1:], strict=False):
+        bits |= _POLE_BITS.get(f"{a} {b}", 0)
+    return bits
+
+
+def features(key: str) -> Features:
+    """The claim features of an analysis key."""
+    words = key.split()
+    numbers = sorted(w for w in words if _is_number(w))
+    digest = (
+        int.from_bytes(hashlib.blake2b(" ".join(numbers).encode(), digest_size=8).digest(), "big")
+        if numbers
+        else 0
+    )
+    return Features(digest, _negations(words), _poles(words))
+
+
+def feature_arrays(keys: Sequence[str]) -> tuple[npt.NDArray[np.uint64], ...]:
+    """(numbers, negations, poles) arrays of many keys, for vectorised pair checks."""
+    found = [features(key) for key in keys]
+    return (
+        np.fromiter((f.numbers for f in found), dtype=np.uint64, count=len(found)),
+        np.fromiter((f.negations for f in found), dtype=np.uint64, count=len(found)),
+        np.fromiter((f.poles for f in found), dtype=np.uint64, count=len(found)),
+    )
+
+
+def _opposed(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Pole masks with one word of a pair only on one side and its opposite only on the other."""
+    only_a, only_b = a & ~b, b & ~a
+    left_a, right_a = only_a & _LEFT, (only_a >> np.uint64(1)) & _LEFT
+    left_b, right_b = only_b & _LEFT, (only_b >> np.uint64(1)) & _LEFT
+    return np.asarray(((left_a & right_b) | (right_a & left_b)) != 0)
+
+
+def pair_reasons(
+    arrays: tuple[npt.NDArray[np.uint64], ...], first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int8]:
+    """Per pair: 0 compatible, 1 numbers differ, 2 negation differs, 3 opposite words."""
+    numbers, negations, poles = arrays
+    reason = np.zeros(len(first), dtype=np.int8)
+    reason[_opposed(poles[first], poles[second])] = 3
+    reason[negations[first] != negations[second]] = 2
+    reason[numbers[first] != numbers[second]] = 1
+    return reason
+
+
+REASONS = {1: "numbers differ", 2: "negation differs", 3: "opposite words", 4: "claim word differs"}
+
+
+def conflicting_pairs(
+    keys: Sequence[str], first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Which pairs of keys (positions) make different claims (features, then short-text words)."""
+    involved = np.unique(np.concatenate([first, second]))
+    local = {int(p): n for n, p in enumerate(involved)}
+    arrays = feature_arrays([keys[int(p)] for p in involved])
+    a = np.fromiter((local[int(p)] for p in first), dtype=np.int64, count=len(first))
+    b = np.fromiter((local[int(p)] for p in second), dtype=np.int64, count=len(second))
+    clash = pair_reasons(arrays, a, b) > 0
+    clash |= content_conflicts(keys, first, second, skip=clash)
+    return clash
+
+
+def numbers_differ(
+    keys: Sequence[str], first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Which pairs of keys (positions) give different numbers."""
+    cache: dict[int, int] = {}
+
+    def of(position: int) -> int:
+        found = cache.get(position)
+        if found is None:
+            found = cache[position] = features(keys[position]).numbers
+        return found
+
+    return np.fromiter(
+        (of(int(a)) != of(int(b)) for a, b in zip(first, second, strict=True)),
+        dtype=bool,
+        count=len(first),
+    )
+
+
+# ---------------------------------------------------------------- content words in short texts
+
+
+def _diff(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, str]]:
+    """Replaced runs (a side, b side) of two word lists aligned on their folded words."""
+    matcher = SequenceMatcher(a=[fold(w) for w in a], b=[fold(w) for w in b], autojunk=False)
+    return [
+        (" ".join(a[i1:i2]), " ".join(b[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag == "replace"
+    ]
+
+
+@lru_cache(maxsize=65_536)
+def _same_word(a: str, b: str) -> bool:
+    """One word misspelt or typed without diacritics (or both), not another word."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return True
+    return SequenceMatcher(a=fa, b=fb, autojunk=False).ratio() >= TYPO_RATIO and not _prefixed(
+        fa, fb
+    )
+
+
+def _prefixed(a: str, b: str) -> bool:
+    """affordable / unaffordable: one is the other with a negating prefix."""
+    return any(a == p + b or b == p + a for p in _PREFIXES)
+
+
+def _content(words: str) -> bool:
+    return any(w not in _STOP and not w.isdigit() for w in words.split())
+
+
+def substitutions(
+    keys: Sequence[str], first: Iterable[int], second: Iterable[int]
+) -> Counter[tuple[str, str]]:
+    """How often each replaced run (in a canonical order) occurs among these short pairs."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for a, b in zip(first, second, strict=True):
+        left, right = keys[a].split(), keys[b].split()
+        if len(left) <= SHORT_WORDS and len(right) <= SHORT_WORDS:
+            seen.update(_ordered(x, y) for x, y in _diff(left, right))
+    return seen
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if fold(a) <= fold(b) else (b, a)
+
+
+def content_conflicts(
+    keys: Sequence[str],
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
+    *,
+    skip: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Short pairs in which a content word is replaced by a different one (not a known slot)."""
+    out = np.zeros(len(first), dtype=bool)
+    todo = [
+        n
+        for n in range(len(first))
+        if (skip is None or not skip[n])
+        and len(keys[first[n]].split()) <= SHORT_WORDS
+        and len(keys[second[n]].split()) <= SHORT_WORDS
+    ]
+    if not todo:
+        return out
+    known = substitutions(keys, (int(first[n]) for n in todo), (int(second[n]) for n in todo))
+    for n in todo:
+        out[n] = claim_word_changed(keys[first[n]], keys[second[n]], known)
+    return out
+
+
+def claim_word_changed(a: str, b: str, known: Counter[tuple[str, str]] | None = None) -> bool:
+    """Whether a content word of a is replaced in b by another word (not a slot seen often)."""
+    for left, right in _diff(a.split(), b.split()):
+        if not (_content(left) or _content(right)):
+            continue
+        if _same_word(left, right):
+            continue
+        if known is not None and known[_ordered(left, right)] >= KNOWN_ALTERNATIVE:
+            continue
+        return True
+    return False
+
+
+def reason(a: str, b: str) -> str | None:
+    """Why two analysis keys must not join (None: nothing found against it)."""
+    arrays = feature_arrays([a, b])
+    code = int(pair_reasons(arrays, np.array([0]), np.array([1]))[0])
+    if code:
+        return REASONS[code]
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) <= SHORT_WORDS and len(words_b) <= SHORT_WORDS and claim_word_changed(a, b):
+        return REASONS[4]
+    return None
