@@ -20,6 +20,7 @@ Texts are compared by their analysis keys (lower case, one tone placement; see t
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,8 +92,17 @@ class Features:
     poles: int  # bit 2i: the first word of pair i is present, bit 2i + 1: the second
 
 
+_NUMERIC = MAGNITUDES | NUMBER_WORDS
+_DIGITS = re.compile(r"\w*\d\w*")
+
+
 def _is_number(word: str) -> bool:
-    return any(ch.isdigit() for ch in word) or word in MAGNITUDES or word in NUMBER_WORDS
+    return word in _NUMERIC or _DIGITS.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=262_144)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def _negations(words: Sequence[str]) -> int:
@@ -102,20 +112,28 @@ def _negations(words: Sequence[str]) -> int:
     return count
 
 
+_SINGLE_POLES = frozenset(w for w in _POLE_BITS if " " not in w)
+_PAIR_STARTS = frozenset(w.split()[0] for w in _POLE_BITS if " " in w)
+
+
 def _poles(words: Sequence[str]) -> int:
-    words = _plain(" ".join(words)).split()
+    present = set(words)
+    if "ít" in present or "it" in present or "few" in present:
+        words = _plain(" ".join(words)).split()
+        present = set(words)
     bits = 0
-    for word in words:
-        bits |= _POLE_BITS.get(word, 0)
-    for a, b in zip(words, words[1:], strict=False):
-        bits |= _POLE_BITS.get(f"{a} {b}", 0)
+    for word in present & _SINGLE_POLES:
+        bits |= _POLE_BITS[word]
+    if present & _PAIR_STARTS:
+        for a, b in zip(words, words[1:], strict=False):
+            bits |= _POLE_BITS.get(f"{a} {b}", 0)
     return bits
 
 
 def features(key: str) -> Features:
     """The claim features of an analysis key."""
     words = key.split()
-    numbers = sorted(w for w in words if _is_number(w))
+    numbers = sorted(_DIGITS.findall(key) + [w for w in words if w in _NUMERIC])
     digest = (
         int.from_bytes(hashlib.blake2b(" ".join(numbers).encode(), digest_size=8).digest(), "big")
         if numbers
@@ -178,7 +196,12 @@ def pair_codes(
     a = np.fromiter((local[int(p)] for p in first), dtype=np.int64, count=len(first))
     b = np.fromiter((local[int(p)] for p in second), dtype=np.int64, count=len(second))
     codes = pair_reasons(arrays, a, b)
-    for n in np.flatnonzero(codes):
+    short = np.fromiter(
+        (keys[int(p)].count(" ") < SHORT_WORDS for p in involved), dtype=bool, count=len(involved)
+    )
+    # Short pairs are read word by word even when their features agree: "for" in both texts
+    # says nothing when one of them replaced another "for" by "against".
+    for n in np.flatnonzero((codes > 0) | (short[a] & short[b])):
         codes[n] = diff_code(keys[first[n]], keys[second[n]])
     codes[content_conflicts(keys, first, second, skip=codes > 0)] = 4
     return codes
@@ -224,15 +247,21 @@ def diff_code(a: str, b: str) -> int:
         theirs = [w for w in added if test(w)]
         if _unmatched(mine, added, fuzzy) or _unmatched(theirs, removed, fuzzy):
             return kind
-    if _opposed(np.array([_poles(removed)], dtype=np.uint64),
-                np.array([_poles(added)], dtype=np.uint64))[0]:  # fmt: skip
+    mine, theirs = _poles(removed), _poles(added)
+    only_mine, only_theirs = mine & ~theirs, theirs & ~mine
+    left = int(_LEFT)
+    if ((only_mine & left) & ((only_theirs >> 1) & left)) or (
+        ((only_mine >> 1) & left) & (only_theirs & left)
+    ):
         return 3
     return 0
 
 
 def _changes(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, str]]:
     """Every non-equal run (a side, b side) of two word lists aligned on folded words."""
-    matcher = SequenceMatcher(a=[fold(w) for w in a], b=[fold(w) for w in b], autojunk=False)
+    matcher = SequenceMatcher(
+        a=[_fold_word(w) for w in a], b=[_fold_word(w) for w in b], autojunk=False
+    )
     return [
         (" ".join(a[i1:i2]), " ".join(b[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
@@ -264,7 +293,9 @@ def numbers_differ(
 
 def _diff(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, str]]:
     """Replaced runs (a side, b side) of two word lists aligned on their folded words."""
-    matcher = SequenceMatcher(a=[fold(w) for w in a], b=[fold(w) for w in b], autojunk=False)
+    matcher = SequenceMatcher(
+        a=[_fold_word(w) for w in a], b=[_fold_word(w) for w in b], autojunk=False
+    )
     return [
         (" ".join(a[i1:i2]), " ".join(b[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
@@ -317,13 +348,13 @@ def content_conflicts(
 ) -> npt.NDArray[np.bool_]:
     """Short pairs in which a content word is replaced by a different one (not a known slot)."""
     out = np.zeros(len(first), dtype=bool)
-    todo = [
-        n
-        for n in range(len(first))
-        if (skip is None or not skip[n])
-        and len(keys[first[n]].split()) <= SHORT_WORDS
-        and len(keys[second[n]].split()) <= SHORT_WORDS
-    ]
+    involved = np.unique(np.concatenate([first, second]))
+    short = np.zeros(int(involved.max()) + 1 if len(involved) else 0, dtype=bool)
+    short[involved] = [keys[int(p)].count(" ") < SHORT_WORDS for p in involved]
+    wanted = short[first] & short[second]
+    if skip is not None:
+        wanted &= ~skip
+    todo = np.flatnonzero(wanted).tolist()
     if not todo:
         return out
     known = substitutions(keys, (int(first[n]) for n in todo), (int(second[n]) for n in todo))

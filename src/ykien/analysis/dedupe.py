@@ -562,12 +562,13 @@ def find_duplicates(
     progress: Progress | None = None,
     method: Method = "components",
     meaning: bool = True,
-    with_templates: bool = True,
+    with_templates: bool = False,
 ) -> list[DuplicateGroup]:
     """Exact and near-duplicate groups of (id, text) items, largest first.
 
     meaning: near-copies whose differing words change the claim stay apart (claims.py);
-    with_templates: copies of one spun template join too (templates.py).
+    with_templates: copies of one spun template join too (templates.py; several times the
+    time of the rest, so asked for: the analysis run's `templates` parameter).
     """
     ids: list[int] = []
     texts: list[str] = []
