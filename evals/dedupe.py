@@ -15,7 +15,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 
@@ -24,7 +23,6 @@ from evals.data import DATA
 from ykien.analysis import dedupe
 from ykien.analysis.textpipe import normalise
 from ykien.text import fold
-
 
 Items = list[tuple[int, str]]
 Gold = dict[int, object]

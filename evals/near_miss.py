@@ -75,8 +75,10 @@ def _edit(text: str, kind: str, rng: random.Random, pool: list[str]) -> str | No
         return None
     at = rng.choice(spots)
     other = rng.choice(pool)
-    return None if other.lower() == words[at].lower() else " ".join(
-        [*words[:at], other, *words[at + 1 :]]
+    return (
+        None
+        if other.lower() == words[at].lower()
+        else " ".join([*words[:at], other, *words[at + 1 :]])
     )
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the templates are tables of phrases, one template a line)
 """Spun-template campaigns: copies generated from templates with alternatives at every phrase.
 
 A mass-comment campaign is often written as a template whose every phrase has alternatives
@@ -15,15 +16,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import random
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 
 from evals.data import DATA
 from ykien.analysis.textpipe import normalise
 from ykien.text import fold
-
 
 Slot = list[str]
 Template = list[Slot]
@@ -192,7 +192,7 @@ def generate(
     built = build_templates(rng)
     rows: list[tuple[str, object]] = []
     for number, template in enumerate(built):
-        size = int(round(scale * low * (high / low) ** rng.random()))
+        size = round(scale * low * (high / low) ** rng.random())
         rows += [(copy_of(template, rng), f"template-{number}") for _ in range(max(size, 2))]
     # Real comments are their own label, except their own exact duplicates (same normal text).
     rows += [(text, f"real:{normalise(text).lower()}") for text in real_comments(real, rng)]
@@ -205,7 +205,7 @@ def generate(
 def _pair_overlap(texts: list[str]) -> float:
     def pairs(text: str) -> set[tuple[str, str]]:
         words = fold(normalise(text).lower()).split()
-        return set(zip(words, words[1:], strict=False))
+        return set(itertools.pairwise(words))
 
     scores = []
     for a, b in combinations(texts[:60], 2):

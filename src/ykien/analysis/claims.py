@@ -20,6 +20,7 @@ Texts are compared by their analysis keys (lower case, one tone placement; see t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,16 +39,77 @@ KNOWN_ALTERNATIVE = 3  # a substitution seen in this many pairs is a campaign's 
 TYPO_RATIO = 0.75
 
 NEGATIONS = frozenset(
-    "không chưa chẳng chả đừng chớ bất khong chua chang "
-    "not no never cannot nor without none neither nobody nothing nowhere".split()  # noqa: SIM905
+    [
+        "không",
+        "chưa",
+        "chẳng",
+        "chả",
+        "đừng",
+        "chớ",
+        "bất",
+        "khong",
+        "chua",
+        "chang",
+        "not",
+        "no",
+        "never",
+        "cannot",
+        "nor",
+        "without",
+        "none",
+        "neither",
+        "nobody",
+        "nothing",
+        "nowhere",
+    ]
 )
 MAGNITUDES = frozenset(
-    "nghìn ngàn triệu tỷ tỉ trăm phần_trăm nghin ngan trieu ty ti tram "
-    "hundred thousand million billion trillion percent".split()  # noqa: SIM905
+    [
+        "nghìn",
+        "ngàn",
+        "triệu",
+        "tỷ",
+        "tỉ",
+        "trăm",
+        "phần_trăm",
+        "nghin",
+        "ngan",
+        "trieu",
+        "ty",
+        "ti",
+        "tram",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "percent",
+    ]
 )
 NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
-    "fifty sixty seventy eighty ninety".split()  # noqa: SIM905
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+    ]
 )
 # General opposites, both languages (not any one source's words): each line is one pair.
 OPPOSITES = """
@@ -108,7 +170,7 @@ def _fold_word(word: str) -> str:
 def _negations(words: Sequence[str]) -> int:
     count = sum(1 for w in words if w in NEGATIONS)
     # "don't" is "don t" once punctuation is gone: a "t" after a word ending in "n".
-    count += sum(1 for a, b in zip(words, words[1:], strict=False) if b == "t" and a.endswith("n"))
+    count += sum(1 for a, b in itertools.pairwise(words) if b == "t" and a.endswith("n"))
     return count
 
 
@@ -125,7 +187,7 @@ def _poles(words: Sequence[str]) -> int:
     for word in present & _SINGLE_POLES:
         bits |= _POLE_BITS[word]
     if present & _PAIR_STARTS:
-        for a, b in zip(words, words[1:], strict=False):
+        for a, b in itertools.pairwise(words):
             bits |= _POLE_BITS.get(f"{a} {b}", 0)
     return bits
 
@@ -161,7 +223,9 @@ def _opposed(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> npt.NDArra
 
 
 def pair_reasons(
-    arrays: tuple[npt.NDArray[np.uint64], ...], first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+    arrays: tuple[npt.NDArray[np.uint64], ...],
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.int8]:
     """Per pair: 0 compatible, 1 numbers differ, 2 negation differs, 3 opposite words."""
     numbers, negations, poles = arrays
@@ -239,7 +303,7 @@ def diff_code(a: str, b: str) -> int:
     "1180", "chưa" / "cưha") is the same claim; in a short one any other number counts.
     """
     fuzzy = min(len(a.split()), len(b.split())) > SHORT_WORDS
-    changes = _changes(a.split(), b.split())
+    changes = _changes(_contractions(a.split()), _contractions(b.split()))
     removed = _plain(" ".join(left for left, _ in changes)).split()
     added = _plain(" ".join(right for _, right in changes)).split()
     for kind, test in ((1, _is_number), (2, lambda w: w in NEGATIONS)):
@@ -247,14 +311,26 @@ def diff_code(a: str, b: str) -> int:
         theirs = [w for w in added if test(w)]
         if _unmatched(mine, added, fuzzy) or _unmatched(theirs, removed, fuzzy):
             return kind
-    mine, theirs = _poles(removed), _poles(added)
-    only_mine, only_theirs = mine & ~theirs, theirs & ~mine
+    poles_a, poles_b = _poles(removed), _poles(added)
+    only_mine, only_theirs = poles_a & ~poles_b, poles_b & ~poles_a
     left = int(_LEFT)
     if ((only_mine & left) & ((only_theirs >> 1) & left)) or (
         ((only_mine >> 1) & left) & (only_theirs & left)
     ):
         return 3
     return 0
+
+
+def _contractions(words: list[str]) -> list[str]:
+    """ "doesn t" (doesn't without its apostrophe) read as "does not"."""
+    out: list[str] = []
+    for word in words:
+        if word == "t" and out and out[-1].endswith("n") and len(out[-1]) > 2:
+            out[-1] = out[-1][:-1]
+            out.append("not")
+        else:
+            out.append(word)
+    return out
 
 
 def _changes(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, str]]:

@@ -545,8 +545,9 @@ def _group_classes(
 def _with_reasons(group: DuplicateGroup, members: Sequence[Sequence[int]]) -> DuplicateGroup:
     del members
     reasons = {
-        i: "exact copy" if score >= 1.0 else f"near copy: word-pair Jaccard {score:.2f}; numbers, "
-        "negation and claim words agree"
+        i: "exact copy"
+        if score >= 1.0
+        else f"near copy: word-pair Jaccard {score:.2f}; numbers, negation and claim words agree"
         for i, score in group.similarity.items()
     }
     return DuplicateGroup(
@@ -614,17 +615,13 @@ def add_template_groups(
         for i in ids:
             if i in group_of:
                 votes.setdefault(group_of[i], Counter())[number] += 1
-    owner = {group: counts.most_common(1)[0][0] for group, counts in votes.items()}
-    taken = {i for group in owner for i in groups[group].member_ids}
-    for number, ids in enumerate(campaigns):
+    owner = {near: counts.most_common(1)[0][0] for near, counts in votes.items()}
+    taken = {i for near in owner for i in groups[near].member_ids}
+    for ids in campaigns:
         ids.difference_update(taken)
-    for group, number in owner.items():
-        campaigns[number].update(groups[group].member_ids)
-    merged = [
-        _template_group(ids, groups, group_of)
-        for ids in campaigns
-        if len(ids) >= 2
-    ]
+    for near, campaign in owner.items():
+        campaigns[campaign].update(groups[near].member_ids)
+    merged = [_template_group(ids, groups, group_of) for ids in campaigns if len(ids) >= 2]
     merged += [group for number, group in enumerate(groups) if number not in owner]
     merged.sort(key=lambda g: (-len(g.member_ids), g.canonical_id))
     return merged

@@ -22,6 +22,7 @@ runs of words and, between them, the alternatives each slot takes, counted.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from difflib import SequenceMatcher
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
@@ -241,6 +241,7 @@ def _merge_clusters(space: sparse.csr_matrix, labels: Index) -> Index:
         sums[keep] += sums[gone]
         parent[gone] = keep
         alive.remove(gone)
+
     def root(node: int) -> int:
         while parent[node] != node:
             node = parent[node]
@@ -303,7 +304,7 @@ def template_slots(canonical: str, variants: Sequence[str], *, limit: int = 8) -
                 found.append((a_lo, a_hi, " ".join(other[b_lo:b_hi])))
         fills.append(found)
     bounds = sorted(cuts)
-    return [_slot(words, lo, hi, fills, limit) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    return [_slot(words, lo, hi, fills, limit) for lo, hi in itertools.pairwise(bounds)]
 
 
 def _slot(
