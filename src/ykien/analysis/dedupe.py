@@ -505,16 +505,29 @@ def group_signatures(
     threshold: float = THRESHOLD,
     progress: Progress | None = None,
     method: Method = "components",
+    texts: Callable[[Sequence[int]], Sequence[str]] | None = None,
+    with_templates: bool = False,
 ) -> list[DuplicateGroup]:
-    """Duplicate groups of items given their exact keys and signatures (rows aligned with ids)."""
+    """Duplicate groups of items given their exact keys and signatures (rows aligned with ids).
+
+    texts(ids) returns the texts of one opinion per exact class: with it, near-copies are
+    checked for claims that differ (claims.py) and, with_templates, spun templates join.
+    """
     classes = exact_classes(ids, keys)
-    return _group_classes(
+    class_keys = (
+        analysis_keys(texts([m[0] for m in classes.members])) if texts is not None else None
+    )
+    groups = _group_classes(
         classes.members,
         sigs[classes.first_index],
         threshold=threshold,
         progress=progress,
         method=method,
+        class_keys=class_keys,
     )
+    if with_templates and class_keys is not None:
+        groups = add_template_groups(groups, classes.members, class_keys)
+    return groups
 
 
 def _group_classes(
