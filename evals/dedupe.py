@@ -15,16 +15,14 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 
 from evals import campaigns
+from evals.data import DATA
 from ykien.analysis import dedupe
 from ykien.analysis.textpipe import normalise
 from ykien.text import fold
-
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 Items = list[tuple[int, str]]
 Gold = dict[int, object]

@@ -24,16 +24,15 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from threadpoolctl import threadpool_limits
 
+from evals.data import DATA
 from ykien.analysis.themes import ThemeOptions, ThemeResult, find_themes
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 SEEDS = (0, 1, 2)
 VARIANTS: dict[str, ThemeOptions] = {
     "shipped (lexicon, bigrams, LSA 20)": ThemeOptions(),

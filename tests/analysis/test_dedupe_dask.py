@@ -36,7 +36,8 @@ def _loaders(bounds: list[int]) -> list[functools.partial[list[tuple[int, str]]]
 
 @pytest.mark.parametrize("method", ["components", "canonical"])
 def test_dask_groups_equal_find_duplicates(client: Client, method: Method) -> None:
-    expected = dedupe.find_duplicates(ITEMS, method=method)
+    # The Dask engine has no claim check yet (claims.py): compare with the method without it.
+    expected = dedupe.find_duplicates(ITEMS, method=method, meaning=False)
     got = find_duplicates_dask(
         _loaders([1, 150, 151, 400, 601]),
         client=client,

@@ -59,3 +59,12 @@ def test_pasted_web_text_loses_entities_and_tags() -> None:
         "Tôi đồng ý với dự thảo"
     )
     assert tp.normalise("3 < 5 & 7 > 6") == "3 < 5 & 7 > 6"
+
+
+def test_english_contractions_are_read_whole() -> None:
+    assert tp.english_words("I don't think it's fair; we can't, won't. Doesn’t") == [
+        "do", "not", "think", "it", "fair", "we", "can", "not", "will", "not", "does", "not",
+    ]  # fmt: skip
+    words = tp.tokens("The city's plan doesn't help people and they don't care")
+    assert not {"t", "s", "don", "doesn"} & set(words)
+    assert {"city", "plan", "help", "people", "care"} <= set(words)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ykien.analysis import claims
 from ykien.analysis.textpipe import analysis_key
 from ykien.text import classic_tones, clean, fold
 
@@ -60,6 +61,9 @@ class DuplicateGroup:
     member_ids: tuple[int, ...]
     exact: bool
     similarity: Mapping[int, float] = field(hash=False)
+    # why each member joined ("exact copy", "near copy ...", "template copy ..."), by id
+    reasons: Mapping[int, str] = field(default_factory=dict, hash=False, compare=False)
+    template: bool = False  # copies of a spun template (alternatives at its phrases)
 
 
 # ---------------------------------------------------------------- keys and shingles
@@ -501,16 +505,29 @@ def group_signatures(
     threshold: float = THRESHOLD,
     progress: Progress | None = None,
     method: Method = "components",
+    texts: Callable[[Sequence[int]], Sequence[str]] | None = None,
+    with_templates: bool = False,
 ) -> list[DuplicateGroup]:
-    """Duplicate groups of items given their exact keys and signatures (rows aligned with ids)."""
+    """Duplicate groups of items given their exact keys and signatures (rows aligned with ids).
+
+    texts(ids) returns the texts of one opinion per exact class: with it, near-copies are
+    checked for claims that differ (claims.py) and, with_templates, spun templates join.
+    """
     classes = exact_classes(ids, keys)
-    return _group_classes(
+    class_keys = (
+        analysis_keys(texts([m[0] for m in classes.members])) if texts is not None else None
+    )
+    groups = _group_classes(
         classes.members,
         sigs[classes.first_index],
         threshold=threshold,
         progress=progress,
         method=method,
+        class_keys=class_keys,
     )
+    if with_templates and class_keys is not None:
+        groups = add_template_groups(groups, classes.members, class_keys)
+    return groups
 
 
 def _group_classes(
@@ -520,15 +537,34 @@ def _group_classes(
     threshold: float,
     progress: Progress | None,
     method: Method,
+    class_keys: Sequence[str] | None = None,
 ) -> list[DuplicateGroup]:
     first, second = candidate_pairs(class_sigs, threshold=threshold, progress=progress)
     keep = verify_pairs(class_sigs, first, second, threshold=threshold)
+    if class_keys is not None and keep.any():
+        # The words two near-copies differ in must not change the claim (claims.py).
+        at = np.flatnonzero(keep)
+        keep[at[claims.conflicting_pairs(class_keys, first[at], second[at])]] = False
 
     def similarity_to(classes: Index, canonicals: Index) -> npt.NDArray[np.float64]:
         return jaccard(class_sigs[classes], class_sigs[canonicals])
 
-    return assemble_groups(
+    groups = assemble_groups(
         members, first[keep], second[keep], similarity_to, threshold=threshold, method=method
+    )
+    return [_with_reasons(group, members) for group in groups]
+
+
+def _with_reasons(group: DuplicateGroup, members: Sequence[Sequence[int]]) -> DuplicateGroup:
+    del members
+    reasons = {
+        i: "exact copy"
+        if score >= 1.0
+        else f"near copy: word-pair Jaccard {score:.2f}; numbers, negation and claim words agree"
+        for i, score in group.similarity.items()
+    }
+    return DuplicateGroup(
+        group.canonical_id, group.member_ids, group.exact, group.similarity, reasons
     )
 
 
@@ -539,8 +575,15 @@ def find_duplicates(
     num_perm: int = NUM_PERM,
     progress: Progress | None = None,
     method: Method = "components",
+    meaning: bool = True,
+    with_templates: bool = False,
 ) -> list[DuplicateGroup]:
-    """Exact and near-duplicate groups of (id, text) items, largest first."""
+    """Exact and near-duplicate groups of (id, text) items, largest first.
+
+    meaning: near-copies whose differing words change the claim stay apart (claims.py);
+    with_templates: copies of one spun template join too (templates.py; several times the
+    time of the rest, so asked for: the analysis run's `templates` parameter).
+    """
     ids: list[int] = []
     texts: list[str] = []
     for item_id, text in items:
@@ -549,10 +592,72 @@ def find_duplicates(
     keys = _analysis_keys_in_parallel(texts)
     del texts
     classes = exact_classes(ids, [_digest(key) for key in keys])
-    class_sigs = signatures_of_keys([keys[i] for i in classes.first_index], num_perm=num_perm)
-    return _group_classes(
-        classes.members, class_sigs, threshold=threshold, progress=progress, method=method
+    class_keys = [keys[i] for i in classes.first_index]
+    del keys
+    class_sigs = signatures_of_keys(class_keys, num_perm=num_perm)
+    groups = _group_classes(
+        classes.members,
+        class_sigs,
+        threshold=threshold,
+        progress=progress,
+        method=method,
+        class_keys=class_keys if meaning else None,
     )
+    if not with_templates:
+        return groups
+    return add_template_groups(groups, classes.members, class_keys)
+
+
+def add_template_groups(
+    groups: list[DuplicateGroup], members: Sequence[Sequence[int]], class_keys: Sequence[str]
+) -> list[DuplicateGroup]:
+    """Join the copies of spun templates (templates.py) to the near-duplicate groups."""
+    from ykien.analysis import templates
+
+    found = templates.template_pairs(class_keys)
+    if not found.groups:
+        return groups
+    group_of: dict[int, int] = {}
+    for number, group in enumerate(groups):
+        for member in group.member_ids:
+            group_of[member] = number
+    campaigns = [{i for cls in campaign for i in members[cls]} for campaign in found.groups]
+    # Each near-duplicate group goes to the template campaign holding most of its members.
+    votes: dict[int, Counter[int]] = {}
+    for number, ids in enumerate(campaigns):
+        for i in ids:
+            if i in group_of:
+                votes.setdefault(group_of[i], Counter())[number] += 1
+    owner = {near: counts.most_common(1)[0][0] for near, counts in votes.items()}
+    taken = {i for near in owner for i in groups[near].member_ids}
+    for ids in campaigns:
+        ids.difference_update(taken)
+    for near, campaign in owner.items():
+        campaigns[campaign].update(groups[near].member_ids)
+    merged = [_template_group(ids, groups, group_of) for ids in campaigns if len(ids) >= 2]
+    merged += [group for number, group in enumerate(groups) if number not in owner]
+    merged.sort(key=lambda g: (-len(g.member_ids), g.canonical_id))
+    return merged
+
+
+def _template_group(
+    ids: set[int], groups: list[DuplicateGroup], group_of: dict[int, int]
+) -> DuplicateGroup:
+    inner = [groups[n] for n in {group_of[i] for i in ids if i in group_of}]
+    canonical = max(inner, key=lambda g: len(g.member_ids)).canonical_id if inner else min(ids)
+    reasons = {}
+    similarity = {}
+    for i in ids:
+        near = groups[group_of[i]] if i in group_of else None
+        if near is not None and near.canonical_id == canonical:
+            reasons[i] = near.reasons.get(i, "exact copy")
+            similarity[i] = near.similarity.get(i, 1.0)
+        else:
+            reasons[i] = "template copy: words drawn from the campaign's alternatives"
+            similarity[i] = 0.0
+    reasons[canonical] = "canonical text"
+    similarity[canonical] = 1.0
+    return DuplicateGroup(canonical, tuple(sorted(ids)), False, similarity, reasons, template=True)
 
 
 # ---------------------------------------------------------------- how variants differ

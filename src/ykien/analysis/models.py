@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -106,6 +107,8 @@ class DuplicateGroup(Base):
     size: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(10), default=ProposalStatus.PROPOSED)
     variants_json: Mapped[str] = mapped_column(Text, default="[]")
+    # copies of a spun template (alternatives at its phrases), not near-copies of one text
+    template: Mapped[bool] = mapped_column(default=False, server_default=false())
     decided_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -118,6 +121,8 @@ class DuplicateMember(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("duplicate_groups.id"), index=True)
     opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
     similarity: Mapped[float] = mapped_column(Float, default=1.0)
+    # why it joined: "exact copy", "near copy: ... agree", "template copy: ..."
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # split out of the campaign by a person; a re-run does not put it back
     excluded: Mapped[bool] = mapped_column(default=False)
 

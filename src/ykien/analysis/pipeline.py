@@ -222,7 +222,11 @@ def run_pipeline(ctx: RunContext) -> dict[str, Any]:
             num_perm=int(params.get("num_perm") or dedupe.NUM_PERM),
         )
     new = _stage_texts(ctx, parts, models)
-    campaigns = _stage_campaigns(ctx, threshold=float(params.get("threshold") or dedupe.THRESHOLD))
+    campaigns = _stage_campaigns(
+        ctx,
+        threshold=float(params.get("threshold") or dedupe.THRESHOLD),
+        with_templates=bool(params.get("templates", False)),
+    )
     routed = _stage_sections(ctx)
     theme_count = _stage_themes(
         ctx,
@@ -276,7 +280,7 @@ def _train_kind_classifier(session: Session, consultation_id: int) -> kinds.Kind
     return kinds.KindClassifier().fit([t for t, _ in labelled], [k for _, k in labelled])
 
 
-def _stage_campaigns(ctx: RunContext, *, threshold: float) -> int:
+def _stage_campaigns(ctx: RunContext, *, threshold: float, with_templates: bool = False) -> int:
     ctx.report("campaigns", 0, 1)
     if ctx.dask_client is not None:
         from ykien.analysis.dedupe_dask import find_duplicates_dask
@@ -294,11 +298,34 @@ def _stage_campaigns(ctx: RunContext, *, threshold: float) -> int:
         )
     else:
         ids, keys, sigs = _stored_signatures(ctx)
-        groups = dedupe.group_signatures(ids, keys, sigs, threshold=threshold) if ids else []
+        groups = (
+            dedupe.group_signatures(
+                ids,
+                keys,
+                sigs,
+                threshold=threshold,
+                texts=partial(_texts_of, ctx),
+                with_templates=with_templates,
+            )
+            if ids
+            else []
+        )
     with ctx.session() as session, session.begin():
         count = _reconcile_campaigns(session, ctx, groups)
     ctx.report("campaigns", 1, 1)
     return count
+
+
+def _texts_of(ctx: RunContext, opinion_ids: Sequence[int]) -> list[str]:
+    """The texts of these opinions, in their order (read in batches)."""
+    found: dict[int, str] = {}
+    with ctx.engine.connect() as conn:
+        for start in range(0, len(opinion_ids), 10_000):
+            batch = list(opinion_ids[start : start + 10_000])
+            found.update(
+                conn.execute(select(Opinion.id, Opinion.text).where(Opinion.id.in_(batch))).all()
+            )
+    return [found.get(i, "") for i in opinion_ids]
 
 
 def _stored_signatures(ctx: RunContext) -> tuple[list[int], list[bytes], dedupe.Signatures]:
@@ -353,7 +380,7 @@ def _reconcile_campaigns(
         fresh = [m for m in found.member_ids if m not in settled]
         if confirmed and fresh:
             target = next(iter(confirmed.values()))
-            _add_members(session, target.id, fresh, found.similarity)
+            _add_members(session, target.id, fresh, found.similarity, found.reasons)
             target.size += len(fresh)
             continue
         if len(fresh) < 2:
@@ -364,12 +391,13 @@ def _reconcile_campaigns(
             run_id=ctx.run_id,
             canonical_opinion_id=canonical,
             exact=found.exact,
+            template=found.template,
             size=len(fresh),
             variants_json=json.dumps(_variants(session, canonical, fresh), ensure_ascii=False),
         )
         session.add(row)
         session.flush()
-        _add_members(session, row.id, fresh, found.similarity)
+        _add_members(session, row.id, fresh, found.similarity, found.reasons)
         created += 1
     return created
 
@@ -389,10 +417,19 @@ def _delete_proposed_campaigns(session: Session, consultation_id: int) -> None:
 
 
 def _add_members(
-    session: Session, group_id: int, opinion_ids: Sequence[int], similarity: Any
+    session: Session,
+    group_id: int,
+    opinion_ids: Sequence[int],
+    similarity: Any,
+    reasons: Any = None,
 ) -> None:
     rows = [
-        {"group_id": group_id, "opinion_id": m, "similarity": float(similarity.get(m, 1.0))}
+        {
+            "group_id": group_id,
+            "opinion_id": m,
+            "similarity": float(similarity.get(m, 1.0)),
+            "reason": str((reasons or {}).get(m, ""))[:200],
+        }
         for m in opinion_ids
     ]
     for start in range(0, len(rows), INSERT_BATCH):

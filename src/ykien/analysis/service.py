@@ -299,6 +299,7 @@ class MemberRow:
     channel: str
     similarity: float
     excluded: bool
+    reason: str = ""  # why it joined (claims checked), as the analysis stored it
 
 
 def campaign_members(
@@ -313,6 +314,7 @@ def campaign_members(
             Opinion.channel,
             DuplicateMember.similarity,
             DuplicateMember.excluded,
+            DuplicateMember.reason,
         )
         .join(DuplicateMember, DuplicateMember.opinion_id == Opinion.id)
         .outerjoin(_author, _author.id == Opinion.author_person_id)

@@ -162,6 +162,25 @@ def _is_content(word: str) -> bool:
     return any(ch.isalpha() for ch in word)
 
 
+_EN_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_EN_NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "am"}
+
+
+def english_words(text: str) -> list[str]:
+    """Lower-cased English words with contractions read whole: "don't" is "do" + "not",
+    "it's" is "it" (never the fragments "don", "t", "s")."""
+    words: list[str] = []
+    for match in _EN_WORD.findall(text.lower()):
+        parts = re.split(r"['’]", match)
+        base, suffix = parts[0], parts[-1] if len(parts) > 1 else ""
+        if suffix == "t" and base.endswith("n"):
+            stem = base[:-1]
+            words += [_EN_NOT_STEMS.get(stem, stem), "not"]
+        elif base:
+            words.append(base)
+    return [w for w in words if len(w) > 1 or w.isdigit()]
+
+
 def tokens(
     text: str,
     *,
@@ -173,7 +192,7 @@ def tokens(
     text = canonical(text)
     lang = language or detect_language(text)
     if lang == "en":
-        words = [w.lower() for w in _WORD.findall(text)]
+        words = english_words(text)
         stop = EN_STOPWORDS
     else:
         seg = (
