@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +22,9 @@ from ykien.text import name_key, nfc
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "evals" / "gold" / "events"
-NEWS_DIR = REPO / ".." / "shared" / "data" / "vn-news" / "data"
+# ../shared/data beside the repository; YKIEN_SHARED_DATA points elsewhere (a git worktree).
+SHARED_DATA = Path(os.environ.get("YKIEN_SHARED_DATA", REPO / ".." / "shared" / "data"))
+NEWS_DIR = SHARED_DATA / "vn-news" / "data"
 
 FUZZY_THRESHOLD = 85.0
 SPAN_THRESHOLD = 70.0

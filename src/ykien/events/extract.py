@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date as Date
 from functools import lru_cache
 
 from ykien.events.clean import Removed, clean_report
-from ykien.text import classic_tones, fold
+from ykien.events.dates import anchored_year, event_dates, report_date
+from ykien.events.mentions import DateMention, Mention, lower_key, word_key
+from ykien.events.mentions import mention as _mention
+from ykien.events.mentions import sentences as _sentences
+from ykien.text import fold
 
 # A title longer than this is a paragraph, not a headline.
 MAX_TITLE_CHARS = 250
@@ -23,17 +28,6 @@ MAX_NAME_WORDS = 5
 MIN_NAME_WORDS = 2
 MAX_PLACE_WORDS = 12
 MAX_DRAFT_WORDS = 25
-# How far (characters) a time may stand from its date and still belong to it.
-TIME_GAP = r"[\s,]*(?:(?:vào\s+)?lúc\s+|ngày\s+|hôm\s+)?"
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A piece of the text: text[start:end] == text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -45,18 +39,6 @@ class PersonMention:
     honorific: str | None
 
 
-@dataclass(frozen=True)
-class DateMention:
-    """A date (and maybe a time) as written, with its values."""
-
-    mention: Mention
-    day: int
-    month: int
-    year: int | None
-    hour: int | None
-    minute: int | None
-
-
 @dataclass
 class EventProposal:
     """What the report says about the event; a secretary corrects and confirms it."""
@@ -65,7 +47,10 @@ class EventProposal:
     removed: list[Removed]
     title: Mention | None = None
     kind: str | None = None
-    dates: list[DateMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)  # the event's, the likeliest first
+    # The report's own date (its dateline or timestamp), for event dates written without a year.
+    reference_date: Date | None = None
+    other_dates: list[DateMention] = field(default_factory=list)  # deadlines, laws' dates ...
     place: Mention | None = None
     organisers: list[Mention] = field(default_factory=list)
     people: list[PersonMention] = field(default_factory=list)
@@ -74,7 +59,15 @@ class EventProposal:
     opinions: list[Mention] = field(default_factory=list)
     recommendations: list[Mention] = field(default_factory=list)
     commitments: list[Mention] = field(default_factory=list)
+    directives: list[Mention] = field(default_factory=list)
+    explanations: list[Mention] = field(default_factory=list)
     resolutions: list[Mention] = field(default_factory=list)
+    # Laws, decrees, circulars ... cited by number: kept apart from party and state resolutions.
+    legal_documents: list[Mention] = field(default_factory=list)
+
+    def year_of(self, date: DateMention) -> int | None:
+        """The date's year as written, else the one the report's own date implies."""
+        return date.year if date.year is not None else anchored_year(date, self.reference_date)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,28 +200,7 @@ _DRAFT_TRAILING = frozenset({"của", "về", "các", "và", "những", "cho"})
 # Regular expressions
 
 _WORD = re.compile(r"[^\W_]+(?:[.'’/][^\W_]+)*")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+(?=[\"“«‘(\-–]?[^\W\d_])|\n+")
-_ABBREVIATIONS = frozenset({"tp", "tt", "pgs", "gs", "ts", "ths", "th.s", "st", "no", "q", "p"})
 _LIST_MARK = re.compile(r"\s*(?:[-–—•+*]|\d{1,2}[.)]|[a-zđ]\))\s*")
-_YEAR = r"(?:19[4-9]\d|20\d\d|21\d\d)"
-_NUMERIC_DATE = re.compile(
-    rf"(?<![\d/.\-])(?P<d>\d{{1,2}})(?:\s*(?:và|,|-|–|đến)\s*(?P<d2>\d{{1,2}}))?"
-    rf"(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>{_YEAR}))?(?![\d/]|\.\d|-\w)",
-    re.IGNORECASE,
-)
-_VERBAL_DATE = re.compile(
-    rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:,\s*)?năm\s+(?P<y>{_YEAR}))?",
-    re.IGNORECASE,
-)
-_DATE_LEAD = re.compile(
-    r"(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|nay|qua|mai|từ|đến|thứ\s+\w+,?|chủ\s+nhật,?)\s*\(?$",
-    re.IGNORECASE,
-)
-_PART_OF_DAY = re.compile(r"(?:sáng|chiều|tối|trưa)\s*(?:nay\s*)?\(?$", re.IGNORECASE)
-_TIME = re.compile(
-    r"(?<![\d/])(?P<h>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<mi>[0-5]\d)?(?:\s*phút)?(?![\w/])",
-    re.IGNORECASE,
-)
 _RESOLUTION = re.compile(
     r"(?P<kind>(?i:[nN]ghị quyết|[qQ]uyết định|[cC]hỉ thị|[kK]ết luận|[nN]ghị định|[tT]hông tư|"
     r"[qQ]uy định|[hH]ướng dẫn|[cC]ông văn|[tT]hông báo|[kK]ế hoạch|Luật))"
@@ -278,7 +250,9 @@ def extract_event(raw: str) -> EventProposal:
     proposal = EventProposal(text=text, removed=removed)
     proposal.title = title
     proposal.kind = kind
-    proposal.dates = _dates(text, sentences, resolutions)
+    proposal.dates, proposal.other_dates = event_dates(text, sentences, resolutions)
+    timestamps = [r.text for r in removed if r.reason == "timestamp"]
+    proposal.reference_date = report_date(text, timestamps)
     proposal.place = _place(text, sentences, proposal.dates, kind_at)
     outside_place = [o for o in organisations if not _inside(o, proposal.place)]
     proposal.organisers = _organisers(text, sentences, outside_place, kind_at)
@@ -292,27 +266,8 @@ def extract_event(raw: str) -> EventProposal:
     return proposal
 
 
-def _mention(text: str, start: int, end: int) -> Mention:
-    """The mention of text[start:end], trimmed of surrounding white space."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Mention(text[start:end], start, end)
-
-
 def _inside(mention: Mention, outer: Mention | None) -> bool:
     return outer is not None and outer.start <= mention.start and mention.end <= outer.end
-
-
-@lru_cache(maxsize=65_536)
-def _key(word: str) -> str:
-    """A word for gazetteer lookups: lower case, classic tone placement ("uỷ" -> "ủy")."""
-    return classic_tones(word).lower()
-
-
-def _lower_key(text: str) -> str:
-    return classic_tones(text).lower()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,7 +299,7 @@ def _words(text: str) -> list[_Word]:
     for match in _WORD.finditer(text):
         spaced = previous_end >= 0 and text[previous_end : match.start()] == " "
         written = match.group(0)
-        words.append(_Word(written, _key(written), match.start(), match.end(), spaced))
+        words.append(_Word(written, word_key(written), match.start(), match.end(), spaced))
         previous_end = match.end()
     return words
 
@@ -600,7 +555,7 @@ def _titles_after(
         if index >= len(words):
             break
         gap = text[words[index - 1].end : words[index].start].strip()
-        if gap not in {",", "và", "kiêm"} and _key(gap) not in {"kiêm", "và"}:
+        if gap not in {",", "và", "kiêm"} and word_key(gap) not in {"kiêm", "và"}:
             break
     return found
 
@@ -630,24 +585,6 @@ def _index_after(words: list[_Word], end: int) -> int:
 # Sentences and statements
 
 
-def _sentences(text: str) -> Iterator[Mention]:
-    """Sentences (and lines) with their spans; abbreviations like "TP." do not end one."""
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        if _ends_with_abbreviation(text, match.start()):
-            continue
-        if text[start : match.start()].strip():
-            yield _mention(text, start, match.start())
-        start = match.end()
-    if text[start:].strip():
-        yield _mention(text, start, len(text))
-
-
-def _ends_with_abbreviation(text: str, end: int) -> bool:
-    words = text[max(0, end - 8) : end].rstrip('."”»’)').split()
-    return bool(words) and words[-1].lower().rstrip(".") in _ABBREVIATIONS
-
-
 def _statements(
     text: str, sentences: list[Mention]
 ) -> tuple[list[Mention], list[Mention], list[Mention]]:
@@ -670,7 +607,7 @@ def _statements(
 
 def _statement_label(sentence: str) -> str | None:
     """ "commitment", "recommendation", "opinion" or None, by the cue words in the sentence."""
-    key = _lower_key(sentence)
+    key = lower_key(sentence)
     if _has_cue(key, _COMMITMENT_CUES):
         return "commitment"
     if _has_cue(key, _RECOMMENDATION_CUES):
@@ -701,7 +638,7 @@ def _enumeration(
     colon = sentence.text.find(":")
     if colon < 0:
         return None
-    intro = _lower_key(sentence.text[:colon])
+    intro = lower_key(sentence.text[:colon])
     label = _statement_label(sentence.text[:colon]) or (
         "opinion" if _has_cue(intro, _ENUMERATION_CUES) and "ý kiến" in intro else None
     )
@@ -770,7 +707,7 @@ def _lines(text: str) -> Iterator[Mention]:
 
 def _kind(text: str, title: Mention | None) -> tuple[str | None, int]:
     """The kind of event, and where its word was found; the headline decides first."""
-    key = _lower_key(text)
+    key = lower_key(text)
     title_start, title_end = (title.start, title.end) if title else (0, 0)
     for kind, cues in _KINDS:
         for cue in cues:
@@ -786,76 +723,6 @@ def _kind(text: str, title: Mention | None) -> tuple[str | None, int]:
     if best is None:
         return None, -1
     return best[1], best[0]
-
-
-def _dates(text: str, sentences: list[Mention], resolutions: list[Mention]) -> list[DateMention]:
-    """Dates in text order, the one most likely the event's moved first."""
-    found = sorted(_all_dates(text), key=lambda date: date.mention.start)
-    if not found:
-        return found
-    best = max(found, key=lambda date: _date_score(text, date, sentences, resolutions))
-    return [best] + [date for date in found if date is not best]
-
-
-def _all_dates(text: str) -> Iterator[DateMention]:
-    taken: list[tuple[int, int]] = []
-    for match in _VERBAL_DATE.finditer(text):
-        date = _date_from(text, match)
-        if date is not None:
-            taken.append((match.start(), match.end()))
-            yield date
-    for match in _NUMERIC_DATE.finditer(text):
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        lead = text[max(0, match.start() - 20) : match.start()]
-        if match.group("y") is None and not _DATE_LEAD.search(lead):
-            continue
-        if match.group("sep") == "." and match.group("y") is None:
-            continue
-        date = _date_from(text, match)
-        if date is not None:
-            yield date
-
-
-def _date_from(text: str, match: re.Match[str]) -> DateMention | None:
-    """A DateMention for a valid day and month, with the time written next to it."""
-    day, month = int(match.group("d")), int(match.group("m"))
-    if not (1 <= day <= 31 and 1 <= month <= 12):
-        return None
-    year = int(match.group("y")) if match.group("y") else None
-    start, end = match.start(), match.end()
-    hour: int | None = None
-    minute: int | None = None
-    before = re.search(rf"{_TIME.pattern}{TIME_GAP}$", text[max(0, start - 30) : start], re.I)
-    after = re.match(rf"{TIME_GAP}{_TIME.pattern}", text[end : end + 30], re.IGNORECASE)
-    if before:
-        hour, minute = int(before.group("h")), int(before.group("mi") or 0)
-        start = start - len(text[max(0, start - 30) : start]) + before.start()
-    elif after and re.match(r"[\s,]*(?:vào\s+)?lúc", text[end : end + 30], re.IGNORECASE):
-        hour, minute = int(after.group("h")), int(after.group("mi") or 0)
-        end += after.end()
-    return DateMention(_mention(text, start, end), day, month, year, hour, minute)
-
-
-def _date_score(
-    text: str, date: DateMention, sentences: list[Mention], resolutions: list[Mention]
-) -> tuple[int, int]:
-    """Higher for a date in a sentence about holding the event; resolutions' dates are last."""
-    start = date.mention.start
-    if any(r.start <= start < r.end for r in resolutions):
-        return (-10, -start)
-    sentence = next((s for s in sentences if s.start <= start < s.end), None)
-    key = _lower_key(sentence.text) if sentence else ""
-    score = 0
-    if any(cue in key for _, cues in _KINDS for cue in cues):
-        score += 2
-    if any(verb in key for verb in _EVENT_VERBS):
-        score += 2
-    if _PART_OF_DAY.search(text[max(0, start - 12) : start]):
-        score += 1
-    if date.year is None and date.mention.start > len(text) // 2:
-        score -= 1
-    return (score, -start)
 
 
 def _place(
@@ -937,7 +804,7 @@ def _organisers_in(text: str, sentence: Mention, organisations: list[Mention]) -
 def _organiser_gap(gap: str) -> bool:
     """The words between two organisers (or before "tổ chức") only join them."""
     gap = _ACRONYM_IN_BRACKETS.sub(" ", gap).replace(",", " , ")
-    return all(_key(word) in _ORGANISER_GAP for word in gap.split())
+    return all(word_key(word) in _ORGANISER_GAP for word in gap.split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -960,13 +827,13 @@ def _draft_end(text: str, position: int) -> int | None:
     if not tokens or tokens[0].start() != 1:
         return None
     first = tokens[0].group(0).lstrip('“"')
-    if not first or not (first[0].isupper() or _key(first.rstrip(",.;:")) in _DOC_TYPES):
+    if not first or not (first[0].isupper() or word_key(first.rstrip(",.;:")) in _DOC_TYPES):
         return None
     ends: list[tuple[str, int]] = []  # each kept word's key and end offset
     opened = False
     for index, token in enumerate(tokens[:MAX_DRAFT_WORDS]):
         word = token.group(0)
-        key = _key(word.strip(',.;:!?”"“()'))
+        key = word_key(word.strip(',.;:!?”"“()'))
         if index and not _continues_draft(text, position, tokens, index, key):
             break
         opened = opened or "(" in word

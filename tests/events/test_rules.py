@@ -1,0 +1,144 @@
+"""One test per extraction rule of issue 14, on short reports written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ykien.events.clean import Removed, clean_report
+from ykien.events.dates import all_dates, anchored_year
+from ykien.events.extract import extract_event
+from ykien.events.mentions import DateMention, Mention
+
+LEAD = (
+    "Sáng 12/5, Công đoàn Khối các cơ quan thành phố tổ chức tọa đàm góp ý dự thảo văn kiện "
+    "Đại hội Đảng bộ thành phố lần thứ XVII với sự tham dự của hơn 100 đoàn viên."
+)
+
+
+def _day_month(found: list[DateMention]) -> list[tuple[int, int, int | None]]:
+    return [(d.day, d.month, d.year) for d in found]
+
+
+# --- cleaning by structure ---
+
+
+def test_a_lone_letter_line_is_furniture_and_not_the_title() -> None:
+    text, removed = clean_report(f"M\nTọa đàm góp ý văn kiện\n{LEAD}")
+    assert text.split("\n")[0] == "Tọa đàm góp ý văn kiện"
+    assert removed == [Removed("lone_letter", "M")]
+    assert extract_event(f"M\nTọa đàm góp ý văn kiện\n{LEAD}").title.text == (  # type: ignore[union-attr]
+        "Tọa đàm góp ý văn kiện"
+    )
+
+
+def test_a_drop_cap_is_joined_to_its_word() -> None:
+    text, removed = clean_report(
+        "Tọa đàm góp ý văn kiện\nS\náng 12/5, Công đoàn Khối tổ chức tọa đàm."
+    )
+    assert text.split("\n")[1].startswith("Sáng 12/5,")
+    assert removed == []
+
+
+def test_a_publication_timestamp_line_is_removed() -> None:
+    for stamp in ("12/05/2020 17:59", "Thứ ba, 12/5/2020 - 17:59 (GMT+7)", "17:59 12-05-2020"):
+        text, removed = clean_report(f"Tọa đàm góp ý văn kiện\n{stamp}\n{LEAD}")
+        assert stamp not in text
+        assert removed == [Removed("timestamp", stamp)]
+
+
+def test_image_file_ids_and_their_captions_are_removed() -> None:
+    raw = (
+        f"Tọa đàm góp ý văn kiện\n{LEAD}\n1234 nguyen van a\nĐồng chí Nguyễn Văn A phát biểu"
+        f"\nCác ý kiến đều tán thành dự thảo và đề nghị bổ sung nội dung về chuyển đổi số.\n"
+        "5678 anh 2 1\nQuang cảnh tọa đàm."
+    )
+    text, removed = clean_report(raw)
+    assert [r.text for r in removed] == [
+        "1234 nguyen van a",
+        "Đồng chí Nguyễn Văn A phát biểu",
+        "5678 anh 2 1",
+        "Quang cảnh tọa đàm.",
+    ]
+    assert {r.reason for r in removed} == {"photo_caption"}
+    assert "Các ý kiến đều tán thành" in text
+
+
+def test_a_paragraph_after_an_image_id_is_not_taken_for_its_caption() -> None:
+    paragraph = "Tọa đàm kết thúc lúc 11 giờ. Các đại biểu thống nhất gửi ý kiến lên Thành ủy."
+    text, removed = clean_report(f"Tọa đàm\n{LEAD}\n1234 nguyen van a\n{paragraph}")
+    assert paragraph in text
+    assert removed == [Removed("photo_caption", "1234 nguyen van a")]
+
+
+def test_related_headlines_between_the_lead_and_the_body_are_removed() -> None:
+    headlines = [
+        "Quận Tây Hồ lấy ý kiến nhân dân về quy hoạch phân khu",
+        "Thanh niên Thủ đô ra quân tình nguyện hè",
+    ]
+    body = (
+        "Dự tọa đàm có đồng chí Nguyễn Văn A, Bí thư Đảng ủy Khối và hơn 150 đoàn viên, hội viên."
+    )
+    text, removed = clean_report("\n".join(["Tọa đàm góp ý văn kiện", LEAD, *headlines, body]))
+    assert text.split("\n") == ["Tọa đàm góp ý văn kiện", LEAD, body]
+    assert removed == [Removed("related_headlines", h) for h in headlines]
+
+
+def test_a_single_subheading_in_the_body_is_kept() -> None:
+    body = (
+        "Dự tọa đàm có đồng chí Nguyễn Văn A, Bí thư Đảng ủy Khối và hơn 150 đoàn viên, hội viên."
+    )
+    lines = ["Tọa đàm góp ý văn kiện", LEAD, "Nhiều ý kiến tâm huyết", body]
+    text, removed = clean_report("\n".join(lines))
+    assert text.split("\n") == lines
+    assert removed == []
+
+
+# --- dates ---
+
+
+def test_day_dot_month_after_a_time_of_day_is_a_date() -> None:
+    found = all_dates("Chiều 19.6, Quốc hội thảo luận. Tỷ lệ tăng 19.6% so với cùng kỳ.")
+    assert _day_month(found) == [(19, 6, None)]
+
+
+def test_every_written_form_of_a_date() -> None:
+    text = "Sáng 23/6 họp; chiều 23-6 họp; tối 23.6 họp; ngày 23 tháng 6 năm 2020 họp."
+    assert _day_month(all_dates(text)) == [
+        (23, 6, None),
+        (23, 6, None),
+        (23, 6, None),
+        (23, 6, 2020),
+    ]
+
+
+def test_a_range_gives_its_first_and_last_day() -> None:
+    assert _day_month(all_dates("Kỳ họp diễn ra từ ngày 24-25/6.")) == [
+        (24, 6, None),
+        (25, 6, None),
+    ]
+
+
+def test_the_event_year_comes_from_the_timestamp_line() -> None:
+    proposal = extract_event(f"Tọa đàm góp ý văn kiện\n12/05/2020 17:59\n{LEAD}")
+    first = proposal.dates[0]
+    assert (first.day, first.month, first.year) == (12, 5, None)
+    assert proposal.reference_date == date(2020, 5, 12)
+    assert proposal.year_of(first) == 2020
+
+
+def test_a_year_turn_between_the_event_and_the_report() -> None:
+    december = DateMention(Mention("28/12", 0, 5), 28, 12, None, None, None)
+    january = DateMention(Mention("5/1", 0, 3), 5, 1, None, None, None)
+    assert anchored_year(december, date(2021, 1, 5)) == 2020
+    assert anchored_year(january, date(2020, 12, 20)) == 2021
+    assert anchored_year(january, None) is None
+
+
+def test_only_the_event_dates_are_proposed_as_the_event_dates() -> None:
+    raw = (
+        "Tọa đàm góp ý văn kiện\n"
+        f"{LEAD} Theo Nghị quyết số 05-NQ/ĐUK ngày 10/01/2020, ý kiến gửi trước ngày 30/5."
+    )
+    proposal = extract_event(raw)
+    assert _day_month(proposal.dates) == [(12, 5, None)]
+    assert (30, 5, None) in _day_month(proposal.other_dates)
