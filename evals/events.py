@@ -40,6 +40,7 @@ FIELDS = (
     "recommendations",
     "resolutions",
     "dates",
+    "kind",
 )
 
 # A gold item lists one or more spellings of the same thing; a predicted item is plain.
@@ -189,6 +190,7 @@ def gold_from_json(data: dict[str, Any]) -> GoldArticle:
     items["dates"] = [
         ((date["day"], date["month"], date.get("year")),) for date in data.get("dates", [])
     ]
+    items["kind"] = [(data["kind"],)] if data.get("kind") else []
     return GoldArticle(file=data["file"], items=items)
 
 
@@ -216,6 +218,8 @@ def proposal_items(proposal: Any) -> dict[str, list[Any]]:
     }
     for name in ("organisations", "drafts", "opinions", "recommendations", "resolutions"):
         items[name] = [_text(mention) for mention in getattr(proposal, name, [])]
+    kind = getattr(proposal, "kind", None)
+    items["kind"] = [kind] if kind else []
     return items
 
 
@@ -228,6 +232,7 @@ SIMILARITY: dict[str, tuple[Similarity, float]] = {
     "opinions": (span_similarity, SPAN_THRESHOLD),
     "recommendations": (span_similarity, SPAN_THRESHOLD),
     "dates": (date_similarity, 100.0),
+    "kind": (lambda predicted, gold: 100.0 if predicted == gold else 0.0, 100.0),
 }
 
 
@@ -280,6 +285,16 @@ def baseline_items(raw: str) -> dict[str, list[Any]]:
         "resolutions": sorted({m.group(0).strip() for m in _RESOLUTION.finditer(text)}),
         "opinions": [s for s in sentences if "cho rằng" in s or "ý kiến" in s],
         "recommendations": [s for s in sentences if re.search(r"đề nghị|kiến nghị|đề xuất", s)],
+        "kind": [
+            kind
+            for kind, word in (
+                ("seminar", "tọa đàm"),
+                ("seminar", "hội thảo"),
+                ("conference", "hội nghị"),
+                ("dialogue", "đối thoại"),
+            )
+            if word in text.lower()
+        ][:1],
         "dates": sorted(
             {
                 (int(m.group(1)), int(m.group(2)), m.group(3) and int(m.group(3)))
@@ -291,6 +306,13 @@ def baseline_items(raw: str) -> dict[str, list[Any]]:
 
 
 # --- the program ---
+
+
+def _frozen_extractor() -> Callable[[str], Any]:
+    """The extractor as it was before issue 14 (evals/frozen), to show what changed."""
+    from evals.frozen.events_extract_v1 import extract_event
+
+    return extract_event
 
 
 def _load_extractor() -> Callable[[str], Any] | None:
@@ -354,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"no gold labels for {wanted}")
             return 0
     extract = _load_extractor()
-    runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "extractor": []}
+    frozen = _frozen_extractor()
+    runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "frozen": [], "extractor": []}
     articles = 0
     for gold in golds:
         raw = _read_article(gold)
@@ -363,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         articles += 1
         runs["baseline"].append(score_article(baseline_items(raw), gold))
+        runs["frozen"].append(score_article(proposal_items(frozen(raw)), gold))
         if extract is not None:
             runs["extractor"].append(score_article(proposal_items(extract(raw)), gold))
     if args.show and articles:
@@ -372,6 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{articles} gold articles from {GOLD_DIR.relative_to(REPO)}")
     print("dup: further mentions of an already matched item (not counted as errors)")
     print_table("keyword baseline (evals.events.baseline_items)", total_scores(runs["baseline"]))
+    print_table("extractor before issue 14 (evals.frozen)", total_scores(runs["frozen"]))
     if extract is not None:
         print_table("ykien.events.extract.extract_event", total_scores(runs["extractor"]))
     return 0

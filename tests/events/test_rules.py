@@ -142,3 +142,80 @@ def test_only_the_event_dates_are_proposed_as_the_event_dates() -> None:
     proposal = extract_event(raw)
     assert _day_month(proposal.dates) == [(12, 5, None)]
     assert (30, 5, None) in _day_month(proposal.other_dates)
+
+
+# --- kind ---
+
+
+def test_a_national_assembly_debate_is_not_a_seminar() -> None:
+    proposal = extract_event(
+        "Quốc hội thảo luận dự án Luật Quy hoạch\n"
+        "Chiều 23.5, Quốc hội thảo luận ở hội trường về dự án Luật Quy hoạch."
+    )
+    assert proposal.kind is None
+
+
+def test_the_kind_comes_from_the_headline_and_the_lead() -> None:
+    lead = "Sáng 12/5, Đoàn đại biểu Quốc hội thành phố tiếp xúc cử tri quận Hải Châu."
+    later = "Tại cuộc đối thoại của Thủ tướng tuần trước, doanh nghiệp đã nêu vấn đề này."
+    proposal = extract_event(f"Cử tri kiến nghị về quy hoạch\n{lead}\nÝ kiến.\n{later}")
+    assert proposal.kind == "dialogue"
+    other = extract_event(f"Doanh nghiệp kiến nghị\nSáng 12/5, Quốc hội họp.\nÝ kiến.\nB.\n{later}")
+    assert other.kind is None
+
+
+def test_a_dialogue_conference_is_a_dialogue() -> None:
+    proposal = extract_event("Hội nghị đối thoại với đoàn viên\nSáng 12/5, hội nghị diễn ra.")
+    assert proposal.kind == "dialogue"
+
+
+# --- drafts and resolutions ---
+
+
+def test_three_drafts_in_one_coordinated_phrase() -> None:
+    proposal = extract_event(
+        "Tọa đàm\nĐoàn viên góp ý dự thảo văn kiện Đại hội Đảng bộ Khối lần thứ XIII, Đại hội "
+        "Đảng bộ thành phố lần thứ XVII và Đại hội đại biểu toàn quốc lần thứ XIII của Đảng. "
+        "Ý kiến về dự thảo văn kiện Đại hội Đảng bộ Khối lần thứ XIII rất sâu sắc."
+    )
+    assert [m.text for m in proposal.drafts] == [
+        "dự thảo văn kiện Đại hội Đảng bộ Khối lần thứ XIII",
+        "Đại hội Đảng bộ thành phố lần thứ XVII",
+        "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng",
+    ]
+    for draft in proposal.drafts:
+        assert proposal.text[draft.start : draft.end] == draft.text
+
+
+def test_a_bill_is_a_draft() -> None:
+    proposal = extract_event("Phiên họp\nQuốc hội thảo luận dự án Luật Thủy lợi tại hội trường.")
+    assert [m.text for m in proposal.drafts] == ["dự án Luật Thủy lợi"]
+
+
+def test_decrees_and_circulars_are_not_resolutions() -> None:
+    proposal = extract_event(
+        "Hội nghị\nHội nghị quán triệt Nghị quyết số 18-NQ/TW, Nghị định 15/2020/NĐ-CP, "
+        "Thông tư 23/2015/TT-BGDĐT và Luật số 77/2015/QH13."
+    )
+    assert [m.text for m in proposal.resolutions] == ["Nghị quyết số 18-NQ/TW"]
+    assert [m.text for m in proposal.legal_documents] == [
+        "Nghị định 15/2020/NĐ-CP",
+        "Thông tư 23/2015/TT-BGDĐT",
+        "Luật số 77/2015/QH13",
+    ]
+
+
+def test_every_decision_of_a_coordinated_list() -> None:
+    proposal = extract_event(
+        "Hội nghị\nThực hiện Quyết định 101, 102 của Ban Thường vụ và Quyết định 103 của Thành ủy."
+    )
+    assert [m.text for m in proposal.resolutions] == ["Quyết định 101", "102", "Quyết định 103"]
+
+
+def test_a_resolution_named_by_its_plenum() -> None:
+    proposal = extract_event(
+        "Hội nghị\nHọc tập Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII."
+    )
+    assert [m.text for m in proposal.resolutions] == [
+        "Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"
+    ]

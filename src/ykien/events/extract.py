@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ykien.events.clean import Removed, clean_report
 from ykien.events.dates import anchored_year, event_dates, report_date
+from ykien.events.documents import cited_documents, drafts
 from ykien.events.mentions import DateMention, Mention, lower_key, word_key
 from ykien.events.mentions import mention as _mention
 from ykien.events.mentions import sentences as _sentences
@@ -27,7 +28,6 @@ HEADER_LINES = 12
 MAX_NAME_WORDS = 5
 MIN_NAME_WORDS = 2
 MAX_PLACE_WORDS = 12
-MAX_DRAFT_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,19 @@ _ORG_STOP = _word_set(
     "quán đón trình công thăm chúc tặng viên"
 )
 _KINDS = (
-    ("dialogue", ("đối thoại",)),
-    ("supervision", ("giám sát",)),
+    ("dialogue", ("đối thoại", "tiếp xúc cử tri", "tiếp xúc với cử tri")),
+    ("supervision", ("đoàn giám sát", "buổi giám sát", "cuộc giám sát", "phiên giám sát")),
     ("seminar", ("tọa đàm", "hội thảo")),
-    ("conference", ("hội nghị", "kỳ họp", "cuộc họp", "buổi họp", "phiên họp")),
+    ("conference", ("hội nghị",)),
 )
+# "Quốc hội thảo luận" holds "hội thảo" but is a debate: a cue is a whole word group.
+_KIND_PATTERNS = tuple(
+    (kind, re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)(?!\s+luận)"))
+    for kind, cues in _KINDS
+    for cue in cues
+)
+# Sentences after the headline that say what the event was (the lead).
+KIND_LEAD_SENTENCES = 3
 _EVENT_VERBS = ("tổ chức", "diễn ra", "khai mạc", "chủ trì", "họp", "làm việc")
 _COMMITMENT_CUES = (
     "sẽ tiếp thu", "tiếp thu đầy đủ", "tiếp thu, tổng hợp", "tiếp thu và", "tiếp thu, chỉnh sửa",
@@ -187,29 +195,12 @@ _OPINION_CUES = (
 _ANNOUNCE_CUES = ("lấy ý kiến", "xin ý kiến", "tổ chức", "góp ý vào dự thảo", "góp ý dự thảo")
 _WEAK_OPINION_CUES = frozenset({"góp ý", "ý kiến", "cần", "nên", "cho biết"})
 _ENUMERATION_CUES = ("tập trung", "các vấn đề", "các nội dung", "như sau", "cụ thể", "gồm")
-_DOC_TYPES = _word_set(
-    "luật bộ hiến nghị thông quyết chỉ văn báo đề chiến kế chương quy điều pháp tờ dự kết hướng"
-)
-_DRAFT_STOP = _word_set(
-    "do nhằm để đã được đang sẽ tại vào với là thì có cho trình theo trong này gồm khi nên "
-    "mà không chưa cũng vẫn như bởi vì nhưng hay hoặc tới đến lên từ nay"
-)
-_DRAFT_TRAILING = frozenset({"của", "về", "các", "và", "những", "cho"})
 
 # ---------------------------------------------------------------------------------------------
 # Regular expressions
 
 _WORD = re.compile(r"[^\W_]+(?:[.'’/][^\W_]+)*")
 _LIST_MARK = re.compile(r"\s*(?:[-–—•+*]|\d{1,2}[.)]|[a-zđ]\))\s*")
-_RESOLUTION = re.compile(
-    r"(?P<kind>(?i:[nN]ghị quyết|[qQ]uyết định|[cC]hỉ thị|[kK]ết luận|[nN]ghị định|[tT]hông tư|"
-    r"[qQ]uy định|[hH]ướng dẫn|[cC]ông văn|[tT]hông báo|[kK]ế hoạch|Luật))"
-    r"\s+(?:(?i:số)\s*)?(?P<num>\d+(?:[/\-.][\w\-/.]*\w)?)"
-    r"(?:\s*(?i:ngày)\s+(?:\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{4}"
-    r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s*(?i:năm)\s+\d{4}))?"
-    r"|Nghị quyết(?: Hội nghị)? Trung ương \d+(?: (?i:khóa|khoá) [IVXL]+)?",
-)
-_DRAFT = re.compile(r"(?<!\w)(?i:dự thảo)(?!\w)")
 _PLACE = re.compile(r"(?<!\w)tại\s+(?P<place>[^\W\d_][^,.;:()\n“”\"]*)")
 _PLACE_START = re.compile(
     r"(?:hội trường|trụ sở|nhà văn hóa|nhà văn hoá|phòng họp|khách sạn|trung tâm|cung văn hóa|"
@@ -243,9 +234,9 @@ def extract_event(raw: str) -> EventProposal:
     organisations = _organisations(text, words)
     titles = _titles(text, words, organisations)
     sentences = list(_sentences(text))
-    resolutions = [_mention(text, m.start(), m.end()) for m in _RESOLUTION.finditer(text)]
+    resolutions, legal_documents = cited_documents(text)
     title = _title(text)
-    kind, kind_at = _kind(text, title)
+    kind, kind_at = _kind(text, title, sentences)
     opinions, recommendations, commitments = _statements(text, sentences)
     proposal = EventProposal(text=text, removed=removed)
     proposal.title = title
@@ -258,11 +249,12 @@ def extract_event(raw: str) -> EventProposal:
     proposal.organisers = _organisers(text, sentences, outside_place, kind_at)
     proposal.people = _people(text, words, titles, organisations)
     proposal.organisations = organisations
-    proposal.drafts = _drafts(text)
+    proposal.drafts = drafts(text)
     proposal.opinions = opinions
     proposal.recommendations = recommendations
     proposal.commitments = commitments
     proposal.resolutions = resolutions
+    proposal.legal_documents = legal_documents
     return proposal
 
 
@@ -705,24 +697,36 @@ def _lines(text: str) -> Iterator[Mention]:
         position += len(line) + 1
 
 
-def _kind(text: str, title: Mention | None) -> tuple[str | None, int]:
-    """The kind of event, and where its word was found; the headline decides first."""
+def _kind(text: str, title: Mention | None, sentences: list[Mention]) -> tuple[str | None, int]:
+    """The kind of event and where its word stands, from the headline and the lead only.
+
+    Kind words further on are mostly other events ("tại cuộc đối thoại của Thủ tướng tuần
+    trước"), so they do not decide the kind.
+
+    Without a kind, the position is that of the first kind word anywhere (-1 when none), an
+    anchor for the place and the organisers.
+    """
     key = lower_key(text)
-    title_start, title_end = (title.start, title.end) if title else (0, 0)
-    for kind, cues in _KINDS:
-        for cue in cues:
-            found = key.find(cue, title_start, title_end)
-            if found >= 0:
-                return kind, found
-    best: tuple[int, str] | None = None
-    for kind, cues in _KINDS:
-        for cue in cues:
-            found = key.find(cue)
-            if found >= 0 and (best is None or found < best[0]):
-                best = (found, kind)
-    if best is None:
+    found = sorted(
+        (match.start(), kind) for kind, pattern in _KIND_PATTERNS for match in pattern.finditer(key)
+    )
+    if not found:
         return None, -1
-    return best[1], best[0]
+    priority = {kind: rank for rank, (kind, _) in enumerate(_KINDS)}
+    regions = [title.end if title else 0, _lead_end(title, sentences)]
+    for region_end in regions:
+        inside = [(priority[kind], at, kind) for at, kind in found if at < region_end]
+        if inside:
+            _, at, kind = min(inside)
+            return kind, at
+    return None, found[0][0]
+
+
+def _lead_end(title: Mention | None, sentences: list[Mention]) -> int:
+    """Where the headline and the first sentences of the body end."""
+    body = [s for s in sentences if title is None or s.start >= title.end]
+    lead = body[:KIND_LEAD_SENTENCES]
+    return lead[-1].end if lead else (title.end if title else 0)
 
 
 def _place(
@@ -805,59 +809,3 @@ def _organiser_gap(gap: str) -> bool:
     """The words between two organisers (or before "tổ chức") only join them."""
     gap = _ACRONYM_IN_BRACKETS.sub(" ", gap).replace(",", " , ")
     return all(word_key(word) in _ORGANISER_GAP for word in gap.split())
-
-
-# ---------------------------------------------------------------------------------------------
-# Drafts
-
-
-def _drafts(text: str) -> list[Mention]:
-    """ "dự thảo <document name>" up to the end of the name."""
-    drafts: list[Mention] = []
-    for match in _DRAFT.finditer(text):
-        end = _draft_end(text, match.end())
-        if end is not None:
-            drafts.append(_mention(text, match.start(), end))
-    return drafts
-
-
-def _draft_end(text: str, position: int) -> int | None:
-    """Where the document name after "dự thảo" ends, or None when no name follows."""
-    tokens = list(re.finditer(r"\S+", text[position : position + 400]))
-    if not tokens or tokens[0].start() != 1:
-        return None
-    first = tokens[0].group(0).lstrip('“"')
-    if not first or not (first[0].isupper() or word_key(first.rstrip(",.;:")) in _DOC_TYPES):
-        return None
-    ends: list[tuple[str, int]] = []  # each kept word's key and end offset
-    opened = False
-    for index, token in enumerate(tokens[:MAX_DRAFT_WORDS]):
-        word = token.group(0)
-        key = word_key(word.strip(',.;:!?”"“()'))
-        if index and not _continues_draft(text, position, tokens, index, key):
-            break
-        opened = opened or "(" in word
-        kept = word.rstrip(',.;:!?”"')
-        if kept.endswith(")") and not opened:
-            kept = kept.rstrip(")")
-        ends.append((key, position + token.start() + len(kept)))
-        if kept != word:
-            break
-    while ends and ends[-1][0] in _DRAFT_TRAILING:
-        ends.pop()
-    return ends[-1][1] if ends else None
-
-
-def _continues_draft(
-    text: str, position: int, tokens: list[re.Match[str]], index: int, key: str
-) -> bool:
-    """tokens[index] still belongs to the document name."""
-    token = tokens[index]
-    if "\n" in text[position + tokens[index - 1].end() : position + token.start()]:
-        return False
-    if key in _DRAFT_STOP:
-        return False
-    if key == "và":
-        following = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
-        return following[:1].isupper()
-    return not token.group(0).startswith("(") or key.startswith(("sửa", "dự"))
