@@ -219,3 +219,61 @@ def test_a_resolution_named_by_its_plenum() -> None:
     assert [m.text for m in proposal.resolutions] == [
         "Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII"
     ]
+
+
+# --- people ---
+
+
+def _people(raw: str) -> list[tuple[str, list[str]]]:
+    return [(p.name.text, [t.text for t in p.titles]) for p in extract_event(raw).people]
+
+
+def test_a_title_before_a_name_without_an_honorific() -> None:
+    raw = (
+        "Hội nghị\nPhó Chủ nhiệm Ủy ban Kinh tế Nguyễn Văn An, Bí thư Tỉnh đoàn Trần Văn Bình "
+        "và Cử tri Lê Thị Cúc phát biểu."
+    )
+    assert _people(raw) == [
+        ("Nguyễn Văn An", ["Phó Chủ nhiệm Ủy ban Kinh tế"]),
+        ("Trần Văn Bình", ["Bí thư Tỉnh đoàn"]),
+        ("Lê Thị Cúc", ["Cử tri"]),
+    ]
+
+
+def test_a_name_never_keeps_its_honorific() -> None:
+    raw = "Hội nghị\nÔng Phạm Văn Dũng - Phó Tổng thư ký Quốc hội cho biết lịch làm việc."
+    proposal = extract_event(raw)
+    assert _people(raw) == [("Phạm Văn Dũng", ["Phó Tổng thư ký Quốc hội"])]
+    assert proposal.people[0].honorific == "ông"
+
+
+def test_office_honorifics_and_delegations_are_titles() -> None:
+    raw = (
+        "Quốc hội thảo luận\nĐại biểu Vũ Thị Nguyệt (Đoàn Hưng Yên) cho rằng cần sửa. "
+        "GS.TS Nguyễn Quý Thanh nhấn mạnh vai trò kiểm định. ĐB Trần Thị Hiền (Hà Nam) đồng tình."
+    )
+    assert _people(raw) == [
+        ("Vũ Thị Nguyệt", ["Đại biểu", "Đoàn Hưng Yên"]),
+        ("Nguyễn Quý Thanh", ["GS.TS"]),
+        ("Trần Thị Hiền", ["ĐB"]),
+    ]
+
+
+def test_one_record_per_person_with_all_titles() -> None:
+    raw = (
+        "Tọa đàm\nDự có đồng chí Đỗ Quang Vinh, Thành ủy viên, Bí thư Đảng ủy Khối. "
+        "Phó Chánh Văn phòng Hà Minh Tâm phát biểu. Ông Hà Minh Tâm - Phó Chánh Văn phòng UBND "
+        "thành phố cho rằng cần sửa. Đồng chí Đỗ Quang Vinh kết luận."
+    )
+    assert _people(raw) == [
+        ("Đỗ Quang Vinh", ["Thành ủy viên", "Bí thư Đảng ủy Khối"]),
+        ("Hà Minh Tâm", ["Phó Chánh Văn phòng UBND thành phố"]),
+    ]
+
+
+def test_people_only_referred_to_are_not_proposed() -> None:
+    raw = (
+        "Hội nghị\nTheo chỉ đạo của Phó Thủ tướng Vũ Đức Đam, Bộ trưởng Nguyễn Văn Cường "
+        "cho biết sẽ lấy ý kiến. Quốc hội ra nghị quyết đối với ông Trần Văn Dũng."
+    )
+    assert _people(raw) == [("Nguyễn Văn Cường", ["Bộ trưởng"])]

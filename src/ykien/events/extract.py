@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from functools import lru_cache
 
@@ -19,7 +19,7 @@ from ykien.events.documents import cited_documents, drafts
 from ykien.events.mentions import DateMention, Mention, lower_key, word_key
 from ykien.events.mentions import mention as _mention
 from ykien.events.mentions import sentences as _sentences
-from ykien.text import fold
+from ykien.text import fold, name_key
 
 # A title longer than this is a paragraph, not a headline.
 MAX_TITLE_CHARS = 250
@@ -151,8 +151,18 @@ _HONORIFICS = _phrases(
     "đồng chí|đ/c|ông|bà|anh|chị|giáo sư|phó giáo sư|gs|pgs|ts|ths|pgs.ts|gs.ts|tskh|"
     "tiến sĩ|tiến sỹ|thạc sĩ|thạc sỹ|luật sư|ls|nhà báo|đại biểu|bác sĩ|bs|thượng tướng|"
     "trung tướng|thiếu tướng|đại tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|nsnd|nsưt|"
-    "nhà văn|nhà thơ|kts|kiến trúc sư|kỹ sư|ks|thầy|cô|cụ|em|pgs.tskh|gs.tskh"
+    "nhà văn|nhà thơ|kts|kiến trúc sư|kỹ sư|ks|thầy|cô|cụ|em|pgs.tskh|gs.tskh|đb|đbqh|"
+    "cử tri|chuyên gia|bạn"
 )
+# Honorifics of address, not of office: the rest ("Đại biểu", "PGS.TS", "Cử tri") are titles.
+_SOCIAL_HONORIFICS = frozenset(
+    {("đồng", "chí"), ("đ/c",), ("ông",), ("bà",), ("anh",), ("chị",), ("bạn",), ("cụ",),
+     ("em",), ("thầy",), ("cô",)}
+)  # fmt: skip
+# "Đại biểu Vũ Thị Nguyệt (Đoàn Hưng Yên)": the delegation in brackets after the name.
+_DELEGATION = re.compile(r"\s*\((?P<org>(?:Đoàn|đoàn)\s[^()\n]{1,60})\)")
+# "theo chỉ đạo của Phó Thủ tướng X", "đối với ông Y": a person referred to, not present.
+_REFERRED = re.compile(r"(?:chỉ đạo của|đối với|thay cho)\s*$", re.IGNORECASE)
 # Lower-case words that end an organisation name ("Sở Tư pháp đã ...").
 _ORG_STOP = _word_set(
     "đã đang sẽ vừa mới tổ phối với cùng và của tại về cho trong là có được bị này đó để "
@@ -449,7 +459,11 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
         end_char = words[i + n - 1].end
         last = i + n - 1
         org = org_by_start.get(words[i + n].start) if i + n < len(words) else None
-        if org is not None and words[i + n].spaced:
+        # "Phó Chánh Văn phòng UBND ...": the organisation starts inside the title's head
+        inner = next((o for o in organisations if words[i].start < o.start < end_char), None)
+        if org is None and inner is not None and inner.end > end_char:
+            org = inner
+        if org is not None and (words[i + n].spaced or org is inner):
             end_char = org.end
             while last + 1 < len(words) and words[last + 1].end <= org.end:
                 last += 1
@@ -478,7 +492,7 @@ def _people(
             continue
         people.append(person)
         i = _index_after(words, person.name.end)
-    return people
+    return _merged_people(people)
 
 
 def _person_at(
@@ -495,17 +509,61 @@ def _person_at(
     run = _name_run(words, i)
     if run < MIN_NAME_WORDS or _place_at(words, i) == run:
         return None
+    if (words[i].key,) in _SOCIAL_HONORIFICS and run > MIN_NAME_WORDS:
+        return None  # "Ông Phạm Văn D": the honorific opens a sentence, the name follows
     run = min(run, MAX_NAME_WORDS)
     before = _titles_before(text, words, i, title_by_last)
-    honorific = _honorific_before(text, words, before[0].first if before else i)
+    found = _honorific_at(text, words, before[0].first if before else i)
+    honorific = found[0] if found else None
     if honorific is None and not before and words[i].key not in _SURNAMES:
         return None
     after = _titles_after(text, words, i + run, title_by_first)
     if honorific is None and not before and not after:
         return None
+    opening = words[found[1]].start if found else (before[0].mention.start if before else 0)
+    if _REFERRED.search(text[max(0, opening - 20) : opening]):
+        return None
     name = _mention(text, words[i].start, words[i + run - 1].end)
-    titles = tuple(title.mention for title in before + after)
-    return PersonMention(name=name, titles=titles, honorific=honorific)
+    titles = [title.mention for title in before + after]
+    if found and tuple(w.key for w in words[found[1] : found[2]]) not in _SOCIAL_HONORIFICS:
+        titles.insert(0, _mention(text, words[found[1]].start, words[found[2] - 1].end))
+    delegation = _DELEGATION.match(text, name.end)
+    if delegation:
+        titles.append(_mention(text, delegation.start("org"), delegation.end("org")))
+    return PersonMention(name=name, titles=tuple(titles), honorific=honorific)
+
+
+def _merged_people(people: list[PersonMention]) -> list[PersonMention]:
+    """One record per person (by name key): the first mention, with every title found.
+
+    A title that is the start of a longer one found for the same person ("Phó Chánh Văn phòng"
+    beside "Phó Chánh Văn phòng UBND thành phố") is the cut form and is left out.
+    """
+    merged: dict[str, PersonMention] = {}
+    for person in people:
+        key = name_key(person.name.text)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = person
+            continue
+        merged[key] = PersonMention(
+            name=known.name,
+            titles=known.titles + person.titles,
+            honorific=known.honorific or person.honorific,
+        )
+    return [replace(p, titles=_distinct_titles(p.titles)) for p in merged.values()]
+
+
+def _distinct_titles(titles: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    keys = [name_key(title.text) for title in titles]
+    kept: list[Mention] = []
+    seen: set[str] = set()
+    for title, key in zip(titles, keys, strict=True):
+        longer = any(other != key and other.startswith(key + " ") for other in keys)
+        if key not in seen and not longer:
+            seen.add(key)
+            kept.append(title)
+    return tuple(kept)
 
 
 def _titles_before(
@@ -542,6 +600,9 @@ def _titles_after(
     index = after
     while index < len(words) and index in title_by_first:
         title = title_by_first[index]
+        following = title.last + 1
+        if following < len(words) and words[following].spaced and _person_starts(words, following):
+            break  # ", Bí thư Tỉnh đoàn Trần Văn B": the next person's title
         found.append(title)
         index = title.last + 1
         if index >= len(words):
@@ -552,8 +613,8 @@ def _titles_after(
     return found
 
 
-def _honorific_before(text: str, words: list[_Word], i: int) -> str | None:
-    """The honorific written just before words[i] ("đồng chí", "ông", "PGS.TS"), if any."""
+def _honorific_at(text: str, words: list[_Word], i: int) -> tuple[str, int, int] | None:
+    """The honorific just before words[i] ("đồng chí", "ông", "PGS.TS"): (written, first, i)."""
     for n in (3, 2, 1):
         first = i - n
         if first < 0 or not words[i].spaced:
@@ -562,7 +623,7 @@ def _honorific_before(text: str, words: list[_Word], i: int) -> str | None:
         joined = all(words[k].spaced for k in range(first + 1, i))
         if joined and candidate in _HONORIFICS.get(candidate[0], ()):
             written = text[words[first].start : words[i - 1].end]
-            return written.lower() if written[1:].islower() or n > 1 else written
+            return (written.lower() if written[1:].islower() or n > 1 else written), first, i
     return None
 
 
