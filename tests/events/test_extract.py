@@ -80,7 +80,7 @@ def test_joint_seminar_news_article() -> None:
         "cải cách hành chính",
     ]
     assert texts(found.recommendations) == [
-        "Đại biểu kiến nghị, đề xuất Đảng ủy Khối quan tâm hơn đến đời sống đoàn viên."
+        "Đảng ủy Khối quan tâm hơn đến đời sống đoàn viên"  # what is asked, after the verbs
     ]
     assert len(found.commitments) == 1
     assert "sẽ tiếp thu đầy đủ các ý kiến" in found.commitments[0].text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from ykien.events.clean import Removed, clean_report
 from ykien.events.dates import all_dates, anchored_year
@@ -277,3 +278,130 @@ def test_people_only_referred_to_are_not_proposed() -> None:
         "cho biết sẽ lấy ý kiến. Quốc hội ra nghị quyết đối với ông Trần Văn Dũng."
     )
     assert _people(raw) == [("Nguyễn Văn Cường", ["Bộ trưởng"])]
+
+
+def test_a_generic_draft_beside_named_ones_is_left_out() -> None:
+    proposal = extract_event(
+        "Tọa đàm góp ý dự thảo văn kiện đại hội các cấp\n"
+        "Đoàn viên góp ý dự thảo văn kiện Đại hội Đảng bộ Khối lần thứ XIII."
+    )
+    assert [m.text for m in proposal.drafts] == [
+        "dự thảo văn kiện Đại hội Đảng bộ Khối lần thứ XIII"
+    ]
+
+
+# --- organisers ---
+
+
+def test_the_lead_organiser_of_a_joint_event() -> None:
+    proposal = extract_event(
+        "Hội nghị\nSáng 12/5, Ủy ban MTTQ quận Hoàn Kiếm phối hợp với Hội Luật gia quận và Hội "
+        "Nông dân quận tổ chức hội nghị lấy ý kiến."
+    )
+    assert [m.text for m in proposal.organisers] == [
+        "Ủy ban MTTQ quận Hoàn Kiếm",
+        "Hội Luật gia quận",
+        "Hội Nông dân quận",
+    ]
+
+
+# --- the role of each sentence ---
+
+
+def _roles(raw: str) -> dict[str, list[str]]:
+    proposal = extract_event(f"Tọa đàm\n{raw}")
+    names = ("opinions", "recommendations", "commitments", "directives", "explanations")
+    return {
+        name: [m.text for m in getattr(proposal, name)] for name in names if getattr(proposal, name)
+    }
+
+
+def test_a_caption_and_a_reporting_sentence_are_not_opinions() -> None:
+    assert (
+        _roles(
+            "Đồng chí Nguyễn Văn An phát biểu tại buổi tọa đàm. "
+            "Ông Trần Văn Bình cho biết tọa đàm thu hút 150 đại biểu tham dự. "
+            "Đại biểu Lê Văn Cường phát biểu - Ảnh: Minh Anh."
+        )
+        == {}
+    )
+
+
+def test_the_view_starts_after_the_reporting_verb() -> None:
+    assert _roles(
+        "Đồng tình với đề xuất này, bà Trần Thị Mai nêu rõ, cần công khai kết luận thanh tra. "
+        "Theo ông Nguyễn Văn An, quy định này còn chung chung."
+    ) == {"opinions": ["cần công khai kết luận thanh tra", "quy định này còn chung chung"]}
+
+
+def test_the_drafting_body_explains_and_the_chair_directs() -> None:
+    assert _roles(
+        "Giải trình ý kiến đại biểu, Bộ trưởng Nguyễn Văn An cho rằng quy định đã đủ rõ. "
+        "Kết luận hội nghị, đồng chí Trần Văn Bình đề nghị các cơ quan tiếp tục lấy ý kiến."
+    ) == {
+        "directives": [
+            "Kết luận hội nghị, đồng chí Trần Văn Bình đề nghị các cơ quan tiếp tục lấy ý kiến."
+        ],
+        "explanations": [
+            "Giải trình ý kiến đại biểu, Bộ trưởng Nguyễn Văn An cho rằng quy định đã đủ rõ."
+        ],
+    }
+
+
+def test_a_request_word_used_as_a_noun_is_no_recommendation() -> None:
+    assert _roles("Việc trả lời kiến nghị của cử tri vẫn là khâu yếu.") == {}
+    assert _roles("Cử tri kiến nghị, đề xuất Quốc hội giám sát an toàn thực phẩm.") == {
+        "recommendations": ["Quốc hội giám sát an toàn thực phẩm"]
+    }
+
+
+def test_a_list_of_views_gives_one_item_each() -> None:
+    assert _roles(
+        "Bà Trần Thị Mai cho rằng cần làm rõ tiêu chí; nên rút gọn phần mở đầu; cần bổ sung số liệu."
+    ) == {"opinions": ["cần làm rõ tiêu chí", "nên rút gọn phần mở đầu", "cần bổ sung số liệu"]}
+
+
+def test_the_design_report_every_item_right_nothing_extra() -> None:
+    """A city newspaper's report of a joint seminar on three drafts (tests/events/reports)."""
+    raw = (Path(__file__).parent / "reports" / "news_three_drafts.txt").read_text(encoding="utf-8")
+    p = extract_event(raw)
+    assert p.title is not None and p.title.text.startswith("Ba tổ chức đoàn thể Khối tọa đàm")
+    assert p.kind == "seminar"
+    assert [(d.day, d.month, p.year_of(d)) for d in p.dates] == [(12, 5, 2020)]
+    assert [m.text for m in p.organisers] == [
+        "Công đoàn Khối các cơ quan thành phố",
+        "Hội Cựu chiến binh Khối",
+        "Đoàn Thanh niên Khối",
+    ]
+    assert [m.text for m in p.drafts] == [
+        "dự thảo văn kiện Đại hội Đảng bộ Khối lần thứ XIII",
+        "Đại hội Đảng bộ thành phố lần thứ XVII",
+        "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng",
+    ]
+    assert [(x.name.text, [t.text for t in x.titles]) for x in p.people] == [
+        ("Đỗ Quang Vinh", ["Thành ủy viên", "Bí thư Đảng ủy Khối các cơ quan thành phố"]),
+        ("Hà Minh Tâm", ["Phó Bí thư Đảng ủy Khối"]),
+        ("Lương Thị Hạnh", ["Chủ tịch Công đoàn Khối"]),
+        ("Trịnh Văn Sơn", ["Bí thư Đoàn Thanh niên Khối"]),
+    ]
+    assert len(p.opinions) == 7  # six enumerated themes and one view
+    assert p.opinions[-1].text.startswith("dự thảo cần làm rõ hơn giải pháp")
+    assert [m.text for m in p.recommendations] == [
+        "Đảng ủy Khối sớm ban hành quy chế đối thoại định kỳ giữa người đứng đầu cấp ủy với "
+        "đoàn viên thanh niên"
+    ]
+    assert len(p.commitments) == 1 and "sẽ tiếp thu đầy đủ" in p.commitments[0].text
+    assert len(p.directives) == 1 and p.directives[0].text.startswith("Kết luận tọa đàm")
+    assert p.explanations == []
+    assert [m.text for m in p.resolutions] == [
+        "Quyết định 101",
+        "102",
+        "Quyết định 103",
+        "Nghị quyết số 05-NQ/ĐUK ngày 10/01/2020",
+    ]
+    assert [m.text for m in p.legal_documents] == ["Nghị định 15/2020/NĐ-CP"]
+    assert {r.reason for r in p.removed} == {
+        "lone_letter", "timestamp", "photo_caption", "related_headlines", "outlet_tag", "byline"
+    }  # fmt: skip
+    for m in p.opinions + p.recommendations + p.drafts + p.resolutions:
+        assert p.text[m.start : m.end] == m.text

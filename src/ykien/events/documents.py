@@ -62,7 +62,26 @@ def drafts(text: str) -> list[Mention]:
             continue
         found.append(first)
         found.extend(_coordinated_drafts(text, first, match.end()))
-    return _first_of_each(found)
+    return _without_generic(_first_of_each(found))
+
+
+def _without_generic(found: list[Mention]) -> list[Mention]:
+    """Leave out "dự thảo văn kiện đại hội các cấp" beside the named "dự thảo văn kiện Đại hội
+    Đảng bộ ...": a name with no capital that a named draft of the same type makes precise."""
+    kept: list[Mention] = []
+    for item in found:
+        words = item.text.split()
+        named = any(word[:1].isupper() for word in words[2:])
+        prefix = name_key(" ".join(words[:3]))
+        precise = any(
+            other is not item
+            and name_key(" ".join(other.text.split()[:3])) == prefix
+            and any(word[:1].isupper() for word in other.text.split()[2:])
+            for other in found
+        )
+        if named or not precise:
+            kept.append(item)
+    return kept
 
 
 def _draft_at(text: str, start: int, position: int, head: str | None) -> Mention | None:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
-from functools import lru_cache
 
 from ykien.events.clean import Removed, clean_report
 from ykien.events.dates import anchored_year, event_dates, report_date
@@ -19,6 +18,7 @@ from ykien.events.documents import cited_documents, drafts
 from ykien.events.mentions import DateMention, Mention, lower_key, word_key
 from ykien.events.mentions import mention as _mention
 from ykien.events.mentions import sentences as _sentences
+from ykien.events.roles import statements
 from ykien.text import fold, name_key
 
 # A title longer than this is a paragraph, not a headline.
@@ -188,29 +188,11 @@ _KIND_PATTERNS = tuple(
 # Sentences after the headline that say what the event was (the lead).
 KIND_LEAD_SENTENCES = 3
 _EVENT_VERBS = ("tổ chức", "diễn ra", "khai mạc", "chủ trì", "họp", "làm việc")
-_COMMITMENT_CUES = (
-    "sẽ tiếp thu", "tiếp thu đầy đủ", "tiếp thu, tổng hợp", "tiếp thu và", "tiếp thu, chỉnh sửa",
-    "sẽ chuyển", "chuyển lên", "sẽ tổng hợp", "sẽ nghiên cứu", "sẽ xem xét", "sẽ giải trình",
-    "sẽ báo cáo", "sẽ phản ánh", "cam kết", "ghi nhận, tiếp thu", "tiếp thu, giải trình",
-    "sẽ trả lời", "sẽ giải quyết", "sẽ chỉ đạo",
-)  # fmt: skip
-_RECOMMENDATION_CUES = ("kiến nghị", "đề xuất", "đề nghị", "kiến nghị, đề xuất")
-_OPINION_CUES = (
-    "cho rằng", "cho biết", "bày tỏ", "băn khoăn", "nhấn mạnh", "đề cập", "tham luận", "phát biểu",
-    "nhận định", "lo ngại", "đồng tình", "nêu rõ", "nêu lên", "nêu ý kiến", "khẳng định", "chỉ ra",
-    "phân tích", "theo ông", "theo bà", "theo đại biểu", "ý kiến cho", "ý kiến đề", "quan điểm",
-    "góp ý", "ý kiến", "tán thành", "thống nhất với", "chưa hợp lý", "cần", "nên",
-)  # fmt: skip
-# Sentences that announce the consultation rather than voice an opinion.
-_ANNOUNCE_CUES = ("lấy ý kiến", "xin ý kiến", "tổ chức", "góp ý vào dự thảo", "góp ý dự thảo")
-_WEAK_OPINION_CUES = frozenset({"góp ý", "ý kiến", "cần", "nên", "cho biết"})
-_ENUMERATION_CUES = ("tập trung", "các vấn đề", "các nội dung", "như sau", "cụ thể", "gồm")
 
 # ---------------------------------------------------------------------------------------------
 # Regular expressions
 
 _WORD = re.compile(r"[^\W_]+(?:[.'’/][^\W_]+)*")
-_LIST_MARK = re.compile(r"\s*(?:[-–—•+*]|\d{1,2}[.)]|[a-zđ]\))\s*")
 _PLACE = re.compile(r"(?<!\w)tại\s+(?P<place>[^\W\d_][^,.;:()\n“”\"]*)")
 _PLACE_START = re.compile(
     r"(?:hội trường|trụ sở|nhà văn hóa|nhà văn hoá|phòng họp|khách sạn|trung tâm|cung văn hóa|"
@@ -247,7 +229,7 @@ def extract_event(raw: str) -> EventProposal:
     resolutions, legal_documents = cited_documents(text)
     title = _title(text)
     kind, kind_at = _kind(text, title, sentences)
-    opinions, recommendations, commitments = _statements(text, sentences)
+    roles = statements(text, sentences)
     proposal = EventProposal(text=text, removed=removed)
     proposal.title = title
     proposal.kind = kind
@@ -260,9 +242,11 @@ def extract_event(raw: str) -> EventProposal:
     proposal.people = _people(text, words, titles, organisations)
     proposal.organisations = organisations
     proposal.drafts = drafts(text)
-    proposal.opinions = opinions
-    proposal.recommendations = recommendations
-    proposal.commitments = commitments
+    proposal.opinions = roles["opinion"]
+    proposal.recommendations = roles["recommendation"]
+    proposal.commitments = roles["commitment"]
+    proposal.directives = roles["directive"]
+    proposal.explanations = roles["explanation"]
     proposal.resolutions = resolutions
     proposal.legal_documents = legal_documents
     return proposal
@@ -632,100 +616,6 @@ def _index_after(words: list[_Word], end: int) -> int:
         if word.start >= end:
             return index
     return len(words)
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences and statements
-
-
-def _statements(
-    text: str, sentences: list[Mention]
-) -> tuple[list[Mention], list[Mention], list[Mention]]:
-    """Opinions, recommendations and commitments: whole sentences, or the items of a list."""
-    buckets: dict[str, list[Mention]] = {"opinion": [], "recommendation": [], "commitment": []}
-    index = 1 if sentences and "\n" in text else 0  # the title is not a statement
-    while index < len(sentences):
-        sentence = sentences[index]
-        listed = _enumeration(text, sentences, index)
-        if listed is not None:
-            label, items, index = listed
-            buckets[label].extend(items)
-            continue
-        sentence_label = _statement_label(sentence.text)
-        if sentence_label is not None:
-            buckets[sentence_label].append(sentence)
-        index += 1
-    return buckets["opinion"], buckets["recommendation"], buckets["commitment"]
-
-
-def _statement_label(sentence: str) -> str | None:
-    """ "commitment", "recommendation", "opinion" or None, by the cue words in the sentence."""
-    key = lower_key(sentence)
-    if _has_cue(key, _COMMITMENT_CUES):
-        return "commitment"
-    if _has_cue(key, _RECOMMENDATION_CUES):
-        return "recommendation"
-    cues = [cue for cue in _OPINION_CUES if _has_cue(key, (cue,))]
-    if not cues:
-        return None
-    strong = [cue for cue in cues if cue not in _WEAK_OPINION_CUES]
-    if not strong and (_has_cue(key, _ANNOUNCE_CUES) or cues == ["cần"] or cues == ["nên"]):
-        return None
-    return "opinion"
-
-
-@lru_cache(maxsize=256)
-def _cue_pattern(cue: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
-
-
-def _has_cue(key: str, cues: tuple[str, ...]) -> bool:
-    return any(_cue_pattern(cue).search(key) for cue in cues)
-
-
-def _enumeration(
-    text: str, sentences: list[Mention], index: int
-) -> tuple[str, list[Mention], int] | None:
-    """A list after "các ý kiến tập trung vào các vấn đề:": its label, items, next sentence."""
-    sentence = sentences[index]
-    colon = sentence.text.find(":")
-    if colon < 0:
-        return None
-    intro = lower_key(sentence.text[:colon])
-    label = _statement_label(sentence.text[:colon]) or (
-        "opinion" if _has_cue(intro, _ENUMERATION_CUES) and "ý kiến" in intro else None
-    )
-    if label is None or not (_has_cue(intro, _ENUMERATION_CUES) or label != "opinion"):
-        return None
-    rest_start = sentence.start + colon + 1
-    items = _split_items(text, rest_start, sentence.end)
-    following = index + 1
-    while following < len(sentences) and _LIST_MARK.match(sentences[following].text):
-        if not _LIST_MARK.fullmatch(sentences[following].text):
-            items.extend(_split_items(text, sentences[following].start, sentences[following].end))
-        following += 1
-    if len(items) < 2 and following == index + 1:
-        return None
-    return label, items, following
-
-
-def _split_items(text: str, start: int, end: int) -> list[Mention]:
-    """The parts of text[start:end] between semicolons, without list marks or closing stops."""
-    items: list[Mention] = []
-    position = start
-    for piece in re.split(r"(;)", text[start:end]):
-        piece_start, position = position, position + len(piece)
-        if piece == ";":
-            continue
-        mark = _LIST_MARK.match(piece)
-        skip = mark.end() if mark and mark.group(0).strip() else 0
-        item = _mention(text, piece_start + skip, position)
-        trimmed_end = item.end
-        while trimmed_end > item.start and text[trimmed_end - 1] in ".;,":
-            trimmed_end -= 1
-        if trimmed_end - item.start >= 3:
-            items.append(_mention(text, item.start, trimmed_end))
-    return items
 
 
 # ---------------------------------------------------------------------------------------------
