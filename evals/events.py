@@ -1,7 +1,12 @@
 """Score event-report extraction against the hand-labelled gold set in evals/gold/events.
 
 Run: `python -m evals.events` (table per field) or `python -m evals.events --show 22413318.txt`
-(hits and misses for one article). Articles are read from ../shared/data/vn-news/data.
+(hits and misses for one article). Articles are read from ../shared/data/vn-news/data
+(YKIEN_SHARED_DATA=<folder> when the data lives elsewhere). Two splits are scored apart: the dev
+set (evals/gold/events/*.json, looked at while writing the rules) and the held-out set
+(evals/gold/events/heldout/, labelled from articles never run through the extractor before, and
+not used for tuning). Each prints the keyword baseline, the extractor as it was before issue 14
+(evals/frozen) and today's extractor.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from ykien.text import name_key, nfc
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "evals" / "gold" / "events"
+# Labelled after the rules of issue 14 were written and never looked at while tuning them.
+HELDOUT_DIR = GOLD_DIR / "heldout"
 # ../shared/data beside the repository; YKIEN_SHARED_DATA points elsewhere (a git worktree).
 SHARED_DATA = Path(os.environ.get("YKIEN_SHARED_DATA", REPO / ".." / "shared" / "data"))
 NEWS_DIR = SHARED_DATA / "vn-news" / "data"
@@ -368,38 +375,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not NEWS_DIR.exists():
         print(f"{NEWS_DIR} is not available (third-party data lives beside the repo): skipping.")
         return 0
-    golds = load_gold()
+    splits = {"dev": load_gold(), "held-out": load_gold(HELDOUT_DIR)}
     if args.show:
         wanted = args.show if args.show.endswith(".txt") else f"{Path(args.show).stem}.txt"
-        golds = [gold for gold in golds if gold.file == wanted]
+        golds = [gold for split in splits.values() for gold in split if gold.file == wanted]
         if not golds:
             print(f"no gold labels for {wanted}")
             return 0
+        return _show(golds[0], baseline=args.baseline)
+    for name, golds in splits.items():
+        _evaluate(name, golds)
+    return 0
+
+
+def _show(gold: GoldArticle, *, baseline: bool) -> int:
+    """Hits and misses of one article, by the extractor (or the keyword baseline)."""
+    raw = _read_article(gold)
+    if raw is None:
+        print(f"{gold.file}: article missing")
+        return 0
+    extract = _load_extractor()
+    if baseline or extract is None:
+        print_details(f"{gold.file} (baseline)", score_article(baseline_items(raw), gold))
+    else:
+        print_details(f"{gold.file} (extractor)", score_article(proposal_items(extract(raw)), gold))
+    return 0
+
+
+def _evaluate(split: str, golds: list[GoldArticle]) -> None:
+    """The three tables (keyword baseline, extractor before issue 14, today's) of one split."""
     extract = _load_extractor()
     frozen = _frozen_extractor()
     runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "frozen": [], "extractor": []}
-    articles = 0
     for gold in golds:
         raw = _read_article(gold)
         if raw is None:
             print(f"{gold.file}: article missing, skipped")
             continue
-        articles += 1
         runs["baseline"].append(score_article(baseline_items(raw), gold))
         runs["frozen"].append(score_article(proposal_items(frozen(raw)), gold))
         if extract is not None:
             runs["extractor"].append(score_article(proposal_items(extract(raw)), gold))
-    if args.show and articles:
-        which = "baseline" if args.baseline or extract is None else "extractor"
-        print_details(f"{golds[0].file} ({which})", runs[which][0])
-        return 0
-    print(f"{articles} gold articles from {GOLD_DIR.relative_to(REPO)}")
+    print(f"\n=== {split}: {len(runs['baseline'])} gold articles")
     print("dup: further mentions of an already matched item (not counted as errors)")
     print_table("keyword baseline (evals.events.baseline_items)", total_scores(runs["baseline"]))
     print_table("extractor before issue 14 (evals.frozen)", total_scores(runs["frozen"]))
     if extract is not None:
         print_table("ykien.events.extract.extract_event", total_scores(runs["extractor"]))
-    return 0
 
 
 if __name__ == "__main__":
