@@ -113,8 +113,8 @@ def _statements(text: str, sentences: list[Mention]) -> Iterator[Statement]:
     while index < len(sentences):
         listed = _enumeration(text, sentences, index)
         if listed is not None:
-            role, items, index = listed
-            yield from (Statement(role, item) for item in items)
+            listed_role, items, index = listed
+            yield from (Statement(listed_role, item) for item in items)
             continue
         sentence = sentences[index]
         role, cue_end = sentence_role(sentence.text)
