@@ -8,6 +8,7 @@ can highlight it; nothing here is an opinion until a secretary confirms it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
@@ -432,6 +433,7 @@ class _Title:
 def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list[_Title]:
     """Titles (chức danh) with the organisation written after them."""
     org_by_start = {org.start: org for org in organisations}
+    starts = [org.start for org in organisations]
     titles: list[_Title] = []
     i = 0
     while i < len(words):
@@ -444,7 +446,7 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
         last = i + n - 1
         org = org_by_start.get(words[i + n].start) if i + n < len(words) else None
         # "Phó Chánh Văn phòng UBND ...": the organisation starts inside the title's head
-        inner = next((o for o in organisations if words[i].start < o.start < end_char), None)
+        inner = _org_inside(organisations, starts, words[i].start, end_char)
         if org is None and inner is not None and inner.end > end_char:
             org = inner
         if org is not None and (words[i + n].spaced or org is inner):
@@ -457,6 +459,14 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
         titles.append(_Title(_mention(text, words[i].start, end_char), i, last))
         i = last + 1
     return titles
+
+
+def _org_inside(
+    organisations: list[Mention], starts: list[int], after: int, before: int
+) -> Mention | None:
+    """The first organisation starting strictly between two offsets (starts: theirs, sorted)."""
+    index = bisect_right(starts, after)
+    return organisations[index] if index < len(starts) and starts[index] < before else None
 
 
 def _people(
