@@ -6,6 +6,7 @@ import sys
 
 from benchmarks import (
     bench_dedupe,
+    bench_events,
     bench_import,
     bench_report_docx,
     bench_rollup,
@@ -22,6 +23,7 @@ def main() -> None:
     bench_themes.main(["--quick"] if quick else [])
     bench_report_docx.main(["--quick"] if quick else [])
     bench_rollup.main(["--quick"] if quick else [])
+    bench_events.main(["--quick"] if quick else [])
 
 
 if __name__ == "__main__":

@@ -1,13 +1,19 @@
 """Score event-report extraction against the hand-labelled gold set in evals/gold/events.
 
 Run: `python -m evals.events` (table per field) or `python -m evals.events --show 22413318.txt`
-(hits and misses for one article). Articles are read from ../shared/data/vn-news/data.
+(hits and misses for one article). Articles are read from ../shared/data/vn-news/data
+(YKIEN_SHARED_DATA=<folder> when the data lives elsewhere). Two splits are scored apart: the dev
+set (evals/gold/events/*.json, looked at while writing the rules) and the held-out set
+(evals/gold/events/heldout/, labelled from articles never run through the extractor before, and
+not used for tuning). Each prints the keyword baseline, the extractor as it was before issue 14
+(evals/frozen) and today's extractor.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +27,11 @@ from ykien.text import name_key, nfc
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "evals" / "gold" / "events"
-NEWS_DIR = REPO / ".." / "shared" / "data" / "vn-news" / "data"
+# Labelled after the rules of issue 14 were written and never looked at while tuning them.
+HELDOUT_DIR = GOLD_DIR / "heldout"
+# ../shared/data beside the repository; YKIEN_SHARED_DATA points elsewhere (a git worktree).
+SHARED_DATA = Path(os.environ.get("YKIEN_SHARED_DATA", REPO / ".." / "shared" / "data"))
+NEWS_DIR = SHARED_DATA / "vn-news" / "data"
 
 FUZZY_THRESHOLD = 85.0
 SPAN_THRESHOLD = 70.0
@@ -37,6 +47,7 @@ FIELDS = (
     "recommendations",
     "resolutions",
     "dates",
+    "kind",
 )
 
 # A gold item lists one or more spellings of the same thing; a predicted item is plain.
@@ -186,6 +197,7 @@ def gold_from_json(data: dict[str, Any]) -> GoldArticle:
     items["dates"] = [
         ((date["day"], date["month"], date.get("year")),) for date in data.get("dates", [])
     ]
+    items["kind"] = [(data["kind"],)] if data.get("kind") else []
     return GoldArticle(file=data["file"], items=items)
 
 
@@ -213,6 +225,8 @@ def proposal_items(proposal: Any) -> dict[str, list[Any]]:
     }
     for name in ("organisations", "drafts", "opinions", "recommendations", "resolutions"):
         items[name] = [_text(mention) for mention in getattr(proposal, name, [])]
+    kind = getattr(proposal, "kind", None)
+    items["kind"] = [kind] if kind else []
     return items
 
 
@@ -225,6 +239,7 @@ SIMILARITY: dict[str, tuple[Similarity, float]] = {
     "opinions": (span_similarity, SPAN_THRESHOLD),
     "recommendations": (span_similarity, SPAN_THRESHOLD),
     "dates": (date_similarity, 100.0),
+    "kind": (lambda predicted, gold: 100.0 if predicted == gold else 0.0, 100.0),
 }
 
 
@@ -277,6 +292,16 @@ def baseline_items(raw: str) -> dict[str, list[Any]]:
         "resolutions": sorted({m.group(0).strip() for m in _RESOLUTION.finditer(text)}),
         "opinions": [s for s in sentences if "cho rằng" in s or "ý kiến" in s],
         "recommendations": [s for s in sentences if re.search(r"đề nghị|kiến nghị|đề xuất", s)],
+        "kind": [
+            kind
+            for kind, word in (
+                ("seminar", "tọa đàm"),
+                ("seminar", "hội thảo"),
+                ("conference", "hội nghị"),
+                ("dialogue", "đối thoại"),
+            )
+            if word in text.lower()
+        ][:1],
         "dates": sorted(
             {
                 (int(m.group(1)), int(m.group(2)), m.group(3) and int(m.group(3)))
@@ -288,6 +313,13 @@ def baseline_items(raw: str) -> dict[str, list[Any]]:
 
 
 # --- the program ---
+
+
+def _frozen_extractor() -> Callable[[str], Any]:
+    """The extractor as it was before issue 14 (evals/frozen), to show what changed."""
+    from evals.frozen.events_extract_v1 import extract_event
+
+    return extract_event
 
 
 def _load_extractor() -> Callable[[str], Any] | None:
@@ -343,35 +375,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not NEWS_DIR.exists():
         print(f"{NEWS_DIR} is not available (third-party data lives beside the repo): skipping.")
         return 0
-    golds = load_gold()
+    splits = {"dev": load_gold(), "held-out": load_gold(HELDOUT_DIR)}
     if args.show:
         wanted = args.show if args.show.endswith(".txt") else f"{Path(args.show).stem}.txt"
-        golds = [gold for gold in golds if gold.file == wanted]
+        golds = [gold for split in splits.values() for gold in split if gold.file == wanted]
         if not golds:
             print(f"no gold labels for {wanted}")
             return 0
+        return _show(golds[0], baseline=args.baseline)
+    for name, golds in splits.items():
+        _evaluate(name, golds)
+    return 0
+
+
+def _show(gold: GoldArticle, *, baseline: bool) -> int:
+    """Hits and misses of one article, by the extractor (or the keyword baseline)."""
+    raw = _read_article(gold)
+    if raw is None:
+        print(f"{gold.file}: article missing")
+        return 0
     extract = _load_extractor()
-    runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "extractor": []}
-    articles = 0
+    if baseline or extract is None:
+        print_details(f"{gold.file} (baseline)", score_article(baseline_items(raw), gold))
+    else:
+        print_details(f"{gold.file} (extractor)", score_article(proposal_items(extract(raw)), gold))
+    return 0
+
+
+def _evaluate(split: str, golds: list[GoldArticle]) -> None:
+    """The three tables (keyword baseline, extractor before issue 14, today's) of one split."""
+    extract = _load_extractor()
+    frozen = _frozen_extractor()
+    runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "frozen": [], "extractor": []}
     for gold in golds:
         raw = _read_article(gold)
         if raw is None:
             print(f"{gold.file}: article missing, skipped")
             continue
-        articles += 1
         runs["baseline"].append(score_article(baseline_items(raw), gold))
+        runs["frozen"].append(score_article(proposal_items(frozen(raw)), gold))
         if extract is not None:
             runs["extractor"].append(score_article(proposal_items(extract(raw)), gold))
-    if args.show and articles:
-        which = "baseline" if args.baseline or extract is None else "extractor"
-        print_details(f"{golds[0].file} ({which})", runs[which][0])
-        return 0
-    print(f"{articles} gold articles from {GOLD_DIR.relative_to(REPO)}")
+    print(f"\n=== {split}: {len(runs['baseline'])} gold articles")
     print("dup: further mentions of an already matched item (not counted as errors)")
     print_table("keyword baseline (evals.events.baseline_items)", total_scores(runs["baseline"]))
+    print_table("extractor before issue 14 (evals.frozen)", total_scores(runs["frozen"]))
     if extract is not None:
         print_table("ykien.events.extract.extract_event", total_scores(runs["extractor"]))
-    return 0
 
 
 if __name__ == "__main__":

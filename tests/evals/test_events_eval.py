@@ -206,6 +206,9 @@ def test_gold_files_are_well_formed_and_verbatim() -> None:
     news = shared_data("vn-news", "data")
     paths = sorted(GOLD_DIR.glob("*.json"))
     assert len(paths) >= 30
+    heldout = sorted((GOLD_DIR / "heldout").glob("*.json"))
+    assert heldout and not {p.name for p in heldout} & {p.name for p in paths}
+    paths += heldout
     for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
         assert data["file"] == f"{path.stem}.txt"

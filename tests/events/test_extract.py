@@ -80,7 +80,7 @@ def test_joint_seminar_news_article() -> None:
         "cải cách hành chính",
     ]
     assert texts(found.recommendations) == [
-        "Đại biểu kiến nghị, đề xuất Đảng ủy Khối quan tâm hơn đến đời sống đoàn viên."
+        "Đảng ủy Khối quan tâm hơn đến đời sống đoàn viên"  # what is asked, after the verbs
     ]
     assert len(found.commitments) == 1
     assert "sẽ tiếp thu đầy đủ các ý kiến" in found.commitments[0].text
@@ -132,7 +132,8 @@ def test_date_forms(
 def test_numbers_that_are_not_dates() -> None:
     found = extract_event("Theo Nghị định 20/2017/NĐ-CP, tỷ lệ tăng 10-15% trong 3-5 năm.")
     assert found.dates == []
-    assert texts(found.resolutions) == ["Nghị định 20/2017/NĐ-CP"]
+    assert found.resolutions == []  # a decree is a legal document, not a resolution
+    assert texts(found.legal_documents) == ["Nghị định 20/2017/NĐ-CP"]
 
 
 def test_draft_names_stop_at_the_end_of_the_name() -> None:

@@ -3,7 +3,7 @@ written submissions, recommendations."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -423,3 +423,19 @@ def test_due_dates_are_read_as_typed_in_vietnam() -> None:
     with pytest.raises(UserError) as bad:
         recommendations.due_date_of("31/02/2025")
     assert "dd/mm/yyyy" in bad.value.message_vi
+
+
+def test_a_report_date_without_a_year_takes_the_year_of_its_timestamp(
+    session: Session, world: World
+) -> None:
+    raw = (
+        "Tọa đàm góp ý dự thảo văn kiện\n12/05/2020 17:59\n"
+        "Sáng 12/5, Công đoàn Khối tổ chức tọa đàm góp ý dự thảo văn kiện Đại hội Đảng bộ Khối."
+    )
+    report = events.ingest_report(
+        session=session, consultation_id=world.consultation.id, text=raw, now=NOW
+    )
+    proposal = events.proposal_of(report)
+    starts = datetime.fromisoformat(proposal["starts_at"]).astimezone(events.VN_TZ)
+    assert starts.strftime("%d/%m/%Y") == "12/05/2020"  # not the year of NOW
+    assert {"reason": "timestamp", "text": "12/05/2020 17:59"} in proposal["removed"]

@@ -21,6 +21,12 @@ MAX_CAPTION_CHARS = 300
 MAX_BYLINE_WORDS = 7
 # An outlet tag is looked for in this many first lines (title, lead).
 TAG_LINES = 3
+# A lead paragraph has at least this many words; shorter lines above it are furniture or title.
+MIN_LEAD_WORDS = 12
+# Headline-like lines (no closing stop) have this many words; a run of them after the lead is
+# a block of related headlines when it has at least MIN_HEADLINE_RUN lines.
+HEADLINE_WORDS = (3, 25)
+MIN_HEADLINE_RUN = 2
 
 
 @dataclass(frozen=True)
@@ -73,30 +79,53 @@ _BYLINE_PREFIX = re.compile(
 _BYLINE_LOWER = frozenset(
     {"-", "–", "—", "/", "&", "và", "thực", "hiện", "(thực", "hiện)", "ghi", "(ghi)"}
 )
+# "4521 do quang vinh", "5678 anh 2 1": an image's numeric id and its file name, ASCII only.
+_FILE_ID = re.compile(r"\d{3,}(?:[ _-]+[a-z0-9]+)+")
+# "12/05/2020 17:59", "Thứ ba, 12/5/2020 - 17:59 (GMT+7)", "17:59 12-05-2020": a timestamp.
+_CLOCK = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:AM|PM|SA|CH))?"
+_DAY = r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+_TIMESTAMP = re.compile(
+    rf"(?:(?:thứ\s+\w+|chủ\s+nhật|ngày)[,\s]*)?(?:{_DAY}(?:[\s,|\-–]+{_CLOCK})?"
+    rf"|{_CLOCK}[\s,|\-–]+(?:ngày\s+)?{_DAY})\s*(?:\(?\s*GMT\s*\+\s*7\s*\)?)?",
+    re.IGNORECASE,
+)
+_LONE_LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?…”\"»)]\s*$")
 _TAIL_BYLINE = re.compile(r"(?<=[.!?…”\"])\s+(?P<byline>\S+(?:[ \t]+\S+){0,6})\s*$")
 
 
 def clean_report(raw: str) -> tuple[str, list[Removed]]:
     """The report without scraping noise, and what was removed (in order of appearance)."""
-    lines = [line for line in collapse_spaces(clean(raw)).split("\n") if line]
+    lines = _join_drop_caps([line for line in collapse_spaces(clean(raw)).split("\n") if line])
     removed: list[Removed] = []
     kept: list[str] = []
     index = 0
     while index < len(lines):
         index = _take_line(lines, index, kept, removed)
+    _cut_headlines_after_lead(kept, removed)
     _cut_outlet_tag(kept, removed)
     _cut_byline(kept, removed)
     return "\n".join(line for line in kept if line), removed
 
 
+def _join_drop_caps(lines: list[str]) -> list[str]:
+    """ "S" + "áng 12/5, ..." -> "Sáng 12/5, ...": a drop cap printed on its own line."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _LONE_LETTER.fullmatch(joined[-1]) and line[:1].islower():
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
 def _take_line(lines: list[str], index: int, kept: list[str], removed: list[Removed]) -> int:
     """Keep or remove lines[index] (and the lines that go with it); the next index to read."""
     line = lines[index]
-    if _PHOTO_ID.fullmatch(line):
+    if _PHOTO_ID.fullmatch(line) or _FILE_ID.fullmatch(line):
         removed.append(Removed("photo_caption", line))
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if following and len(following) <= MAX_CAPTION_CHARS:
+        if following and _is_caption_after_image(following):
             removed.append(Removed("photo_caption", following))
             return index + 2
         return index + 1
@@ -112,6 +141,10 @@ def _take_line(lines: list[str], index: int, kept: list[str], removed: list[Remo
 
 def _noise_reason(line: str) -> str | None:
     """Why a whole line is noise, or None when it is content."""
+    if _LONE_LETTER.fullmatch(line):
+        return "lone_letter"
+    if _TIMESTAMP.fullmatch(line):
+        return "timestamp"
     if _RELATED_MARK.match(line) and len(line) <= MAX_HEADLINE_CHARS:
         return "related_headlines"
     if _EMPTY_SOURCE.fullmatch(line):
@@ -144,6 +177,45 @@ def _is_caption(line: str) -> bool:
     if len(line) > MAX_CAPTION_CHARS:
         return False
     return bool(_PHOTO_CREDIT.search(line) or _ILLUSTRATION.fullmatch(line))
+
+
+def _is_caption_after_image(line: str) -> bool:
+    """The line under an image id is its caption: short, one sentence at most."""
+    body = line.rstrip(".!?… ")
+    return len(line) <= MAX_CAPTION_CHARS and not re.search(r"[.!?…]\s+\S", body)
+
+
+def _cut_headlines_after_lead(kept: list[str], removed: list[Removed]) -> None:
+    """Remove a run of headline-like lines right after the lead (links to related stories)."""
+    lead = next((i for i, line in enumerate(kept) if _is_prose(line)), None)
+    if lead is None or lead == 0:
+        return
+    end = lead + 1
+    while end < len(kept) and _is_bare_headline(kept[end]):
+        end += 1
+    if end - lead - 1 < MIN_HEADLINE_RUN or end >= len(kept) or not _is_prose(kept[end]):
+        return
+    for line in kept[lead + 1 : end]:
+        removed.append(Removed("related_headlines", line))
+    del kept[lead + 1 : end]
+
+
+def _is_prose(line: str) -> bool:
+    """A paragraph: enough words and a closing stop."""
+    return len(line.split()) >= MIN_LEAD_WORDS and bool(_SENTENCE_END.search(line))
+
+
+def _is_bare_headline(line: str) -> bool:
+    """A capitalised line of a few words with no closing stop, colon or list mark."""
+    low, high = HEADLINE_WORDS
+    words = line.split()
+    return (
+        low <= len(words) <= high
+        and line[:1].isupper()
+        and not line.isupper()
+        and not _SENTENCE_END.search(line)
+        and not line.rstrip().endswith((":", ";", ","))
+    )
 
 
 def _skip_headlines(lines: list[str], index: int, removed: list[Removed]) -> int:

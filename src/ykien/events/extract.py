@@ -8,12 +8,19 @@ can highlight it; nothing here is an opinion until a secretary confirms it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from datetime import date as Date
 
 from ykien.events.clean import Removed, clean_report
-from ykien.text import classic_tones, fold
+from ykien.events.dates import anchored_year, event_dates, report_date
+from ykien.events.documents import cited_documents, drafts
+from ykien.events.mentions import DateMention, Mention, lower_key, word_key
+from ykien.events.mentions import mention as _mention
+from ykien.events.mentions import sentences as _sentences
+from ykien.events.roles import statements
+from ykien.text import fold, name_key
 
 # A title longer than this is a paragraph, not a headline.
 MAX_TITLE_CHARS = 250
@@ -22,18 +29,6 @@ HEADER_LINES = 12
 MAX_NAME_WORDS = 5
 MIN_NAME_WORDS = 2
 MAX_PLACE_WORDS = 12
-MAX_DRAFT_WORDS = 25
-# How far (characters) a time may stand from its date and still belong to it.
-TIME_GAP = r"[\s,]*(?:(?:vào\s+)?lúc\s+|ngày\s+|hôm\s+)?"
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A piece of the text: text[start:end] == text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -45,18 +40,6 @@ class PersonMention:
     honorific: str | None
 
 
-@dataclass(frozen=True)
-class DateMention:
-    """A date (and maybe a time) as written, with its values."""
-
-    mention: Mention
-    day: int
-    month: int
-    year: int | None
-    hour: int | None
-    minute: int | None
-
-
 @dataclass
 class EventProposal:
     """What the report says about the event; a secretary corrects and confirms it."""
@@ -65,7 +48,10 @@ class EventProposal:
     removed: list[Removed]
     title: Mention | None = None
     kind: str | None = None
-    dates: list[DateMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)  # the event's, the likeliest first
+    # The report's own date (its dateline or timestamp), for event dates written without a year.
+    reference_date: Date | None = None
+    other_dates: list[DateMention] = field(default_factory=list)  # deadlines, laws' dates ...
     place: Mention | None = None
     organisers: list[Mention] = field(default_factory=list)
     people: list[PersonMention] = field(default_factory=list)
@@ -74,7 +60,15 @@ class EventProposal:
     opinions: list[Mention] = field(default_factory=list)
     recommendations: list[Mention] = field(default_factory=list)
     commitments: list[Mention] = field(default_factory=list)
+    directives: list[Mention] = field(default_factory=list)
+    explanations: list[Mention] = field(default_factory=list)
     resolutions: list[Mention] = field(default_factory=list)
+    # Laws, decrees, circulars ... cited by number: kept apart from party and state resolutions.
+    legal_documents: list[Mention] = field(default_factory=list)
+
+    def year_of(self, date: DateMention) -> int | None:
+        """The date's year as written, else the one the report's own date implies."""
+        return date.year if date.year is not None else anchored_year(date, self.reference_date)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,8 +152,18 @@ _HONORIFICS = _phrases(
     "đồng chí|đ/c|ông|bà|anh|chị|giáo sư|phó giáo sư|gs|pgs|ts|ths|pgs.ts|gs.ts|tskh|"
     "tiến sĩ|tiến sỹ|thạc sĩ|thạc sỹ|luật sư|ls|nhà báo|đại biểu|bác sĩ|bs|thượng tướng|"
     "trung tướng|thiếu tướng|đại tướng|đại tá|thượng tá|trung tá|thiếu tá|đại úy|nsnd|nsưt|"
-    "nhà văn|nhà thơ|kts|kiến trúc sư|kỹ sư|ks|thầy|cô|cụ|em|pgs.tskh|gs.tskh"
+    "nhà văn|nhà thơ|kts|kiến trúc sư|kỹ sư|ks|thầy|cô|cụ|em|pgs.tskh|gs.tskh|đb|đbqh|"
+    "cử tri|chuyên gia|bạn"
 )
+# Honorifics of address, not of office: the rest ("Đại biểu", "PGS.TS", "Cử tri") are titles.
+_SOCIAL_HONORIFICS = frozenset(
+    {("đồng", "chí"), ("đ/c",), ("ông",), ("bà",), ("anh",), ("chị",), ("bạn",), ("cụ",),
+     ("em",), ("thầy",), ("cô",)}
+)  # fmt: skip
+# "Đại biểu Vũ Thị Nguyệt (Đoàn Hưng Yên)": the delegation in brackets after the name.
+_DELEGATION = re.compile(r"\s*\((?P<org>(?:Đoàn|đoàn)\s[^()\n]{1,60})\)")
+# "theo chỉ đạo của Phó Thủ tướng X", "đối với ông Y": a person referred to, not present.
+_REFERRED = re.compile(r"(?:chỉ đạo của|đối với|thay cho)\s*$", re.IGNORECASE)
 # Lower-case words that end an organisation name ("Sở Tư pháp đã ...").
 _ORG_STOP = _word_set(
     "đã đang sẽ vừa mới tổ phối với cùng và của tại về cho trong là có được bị này đó để "
@@ -171,73 +175,25 @@ _ORG_STOP = _word_set(
     "quán đón trình công thăm chúc tặng viên"
 )
 _KINDS = (
-    ("dialogue", ("đối thoại",)),
-    ("supervision", ("giám sát",)),
+    ("dialogue", ("đối thoại", "tiếp xúc cử tri", "tiếp xúc với cử tri")),
+    ("supervision", ("đoàn giám sát", "buổi giám sát", "cuộc giám sát", "phiên giám sát")),
     ("seminar", ("tọa đàm", "hội thảo")),
-    ("conference", ("hội nghị", "kỳ họp", "cuộc họp", "buổi họp", "phiên họp")),
+    ("conference", ("hội nghị",)),
 )
+# "Quốc hội thảo luận" holds "hội thảo" but is a debate: a cue is a whole word group.
+_KIND_PATTERNS = tuple(
+    (kind, re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)(?!\s+luận)"))
+    for kind, cues in _KINDS
+    for cue in cues
+)
+# Sentences after the headline that say what the event was (the lead).
+KIND_LEAD_SENTENCES = 3
 _EVENT_VERBS = ("tổ chức", "diễn ra", "khai mạc", "chủ trì", "họp", "làm việc")
-_COMMITMENT_CUES = (
-    "sẽ tiếp thu", "tiếp thu đầy đủ", "tiếp thu, tổng hợp", "tiếp thu và", "tiếp thu, chỉnh sửa",
-    "sẽ chuyển", "chuyển lên", "sẽ tổng hợp", "sẽ nghiên cứu", "sẽ xem xét", "sẽ giải trình",
-    "sẽ báo cáo", "sẽ phản ánh", "cam kết", "ghi nhận, tiếp thu", "tiếp thu, giải trình",
-    "sẽ trả lời", "sẽ giải quyết", "sẽ chỉ đạo",
-)  # fmt: skip
-_RECOMMENDATION_CUES = ("kiến nghị", "đề xuất", "đề nghị", "kiến nghị, đề xuất")
-_OPINION_CUES = (
-    "cho rằng", "cho biết", "bày tỏ", "băn khoăn", "nhấn mạnh", "đề cập", "tham luận", "phát biểu",
-    "nhận định", "lo ngại", "đồng tình", "nêu rõ", "nêu lên", "nêu ý kiến", "khẳng định", "chỉ ra",
-    "phân tích", "theo ông", "theo bà", "theo đại biểu", "ý kiến cho", "ý kiến đề", "quan điểm",
-    "góp ý", "ý kiến", "tán thành", "thống nhất với", "chưa hợp lý", "cần", "nên",
-)  # fmt: skip
-# Sentences that announce the consultation rather than voice an opinion.
-_ANNOUNCE_CUES = ("lấy ý kiến", "xin ý kiến", "tổ chức", "góp ý vào dự thảo", "góp ý dự thảo")
-_WEAK_OPINION_CUES = frozenset({"góp ý", "ý kiến", "cần", "nên", "cho biết"})
-_ENUMERATION_CUES = ("tập trung", "các vấn đề", "các nội dung", "như sau", "cụ thể", "gồm")
-_DOC_TYPES = _word_set(
-    "luật bộ hiến nghị thông quyết chỉ văn báo đề chiến kế chương quy điều pháp tờ dự kết hướng"
-)
-_DRAFT_STOP = _word_set(
-    "do nhằm để đã được đang sẽ tại vào với là thì có cho trình theo trong này gồm khi nên "
-    "mà không chưa cũng vẫn như bởi vì nhưng hay hoặc tới đến lên từ nay"
-)
-_DRAFT_TRAILING = frozenset({"của", "về", "các", "và", "những", "cho"})
 
 # ---------------------------------------------------------------------------------------------
 # Regular expressions
 
 _WORD = re.compile(r"[^\W_]+(?:[.'’/][^\W_]+)*")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+(?=[\"“«‘(\-–]?[^\W\d_])|\n+")
-_ABBREVIATIONS = frozenset({"tp", "tt", "pgs", "gs", "ts", "ths", "th.s", "st", "no", "q", "p"})
-_LIST_MARK = re.compile(r"\s*(?:[-–—•+*]|\d{1,2}[.)]|[a-zđ]\))\s*")
-_YEAR = r"(?:19[4-9]\d|20\d\d|21\d\d)"
-_NUMERIC_DATE = re.compile(
-    rf"(?<![\d/.\-])(?P<d>\d{{1,2}})(?:\s*(?:và|,|-|–|đến)\s*(?P<d2>\d{{1,2}}))?"
-    rf"(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>{_YEAR}))?(?![\d/]|\.\d|-\w)",
-    re.IGNORECASE,
-)
-_VERBAL_DATE = re.compile(
-    rf"ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:,\s*)?năm\s+(?P<y>{_YEAR}))?",
-    re.IGNORECASE,
-)
-_DATE_LEAD = re.compile(
-    r"(?:ngày|sáng|trưa|chiều|tối|đêm|hôm|nay|qua|mai|từ|đến|thứ\s+\w+,?|chủ\s+nhật,?)\s*\(?$",
-    re.IGNORECASE,
-)
-_PART_OF_DAY = re.compile(r"(?:sáng|chiều|tối|trưa)\s*(?:nay\s*)?\(?$", re.IGNORECASE)
-_TIME = re.compile(
-    r"(?<![\d/])(?P<h>[01]?\d|2[0-3])\s*(?:h|giờ|:)\s*(?P<mi>[0-5]\d)?(?:\s*phút)?(?![\w/])",
-    re.IGNORECASE,
-)
-_RESOLUTION = re.compile(
-    r"(?P<kind>(?i:[nN]ghị quyết|[qQ]uyết định|[cC]hỉ thị|[kK]ết luận|[nN]ghị định|[tT]hông tư|"
-    r"[qQ]uy định|[hH]ướng dẫn|[cC]ông văn|[tT]hông báo|[kK]ế hoạch|Luật))"
-    r"\s+(?:(?i:số)\s*)?(?P<num>\d+(?:[/\-.][\w\-/.]*\w)?)"
-    r"(?:\s*(?i:ngày)\s+(?:\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{4}"
-    r"|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s*(?i:năm)\s+\d{4}))?"
-    r"|Nghị quyết(?: Hội nghị)? Trung ương \d+(?: (?i:khóa|khoá) [IVXL]+)?",
-)
-_DRAFT = re.compile(r"(?<!\w)(?i:dự thảo)(?!\w)")
 _PLACE = re.compile(r"(?<!\w)tại\s+(?P<place>[^\W\d_][^,.;:()\n“”\"]*)")
 _PLACE_START = re.compile(
     r"(?:hội trường|trụ sở|nhà văn hóa|nhà văn hoá|phòng họp|khách sạn|trung tâm|cung văn hóa|"
@@ -271,48 +227,34 @@ def extract_event(raw: str) -> EventProposal:
     organisations = _organisations(text, words)
     titles = _titles(text, words, organisations)
     sentences = list(_sentences(text))
-    resolutions = [_mention(text, m.start(), m.end()) for m in _RESOLUTION.finditer(text)]
+    resolutions, legal_documents = cited_documents(text)
     title = _title(text)
-    kind, kind_at = _kind(text, title)
-    opinions, recommendations, commitments = _statements(text, sentences)
+    kind, kind_at = _kind(text, title, sentences)
+    roles = statements(text, sentences)
     proposal = EventProposal(text=text, removed=removed)
     proposal.title = title
     proposal.kind = kind
-    proposal.dates = _dates(text, sentences, resolutions)
+    proposal.dates, proposal.other_dates = event_dates(text, sentences, resolutions)
+    timestamps = [r.text for r in removed if r.reason == "timestamp"]
+    proposal.reference_date = report_date(text, timestamps)
     proposal.place = _place(text, sentences, proposal.dates, kind_at)
     outside_place = [o for o in organisations if not _inside(o, proposal.place)]
     proposal.organisers = _organisers(text, sentences, outside_place, kind_at)
     proposal.people = _people(text, words, titles, organisations)
     proposal.organisations = organisations
-    proposal.drafts = _drafts(text)
-    proposal.opinions = opinions
-    proposal.recommendations = recommendations
-    proposal.commitments = commitments
+    proposal.drafts = drafts(text)
+    proposal.opinions = roles["opinion"]
+    proposal.recommendations = roles["recommendation"]
+    proposal.commitments = roles["commitment"]
+    proposal.directives = roles["directive"]
+    proposal.explanations = roles["explanation"]
     proposal.resolutions = resolutions
+    proposal.legal_documents = legal_documents
     return proposal
-
-
-def _mention(text: str, start: int, end: int) -> Mention:
-    """The mention of text[start:end], trimmed of surrounding white space."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Mention(text[start:end], start, end)
 
 
 def _inside(mention: Mention, outer: Mention | None) -> bool:
     return outer is not None and outer.start <= mention.start and mention.end <= outer.end
-
-
-@lru_cache(maxsize=65_536)
-def _key(word: str) -> str:
-    """A word for gazetteer lookups: lower case, classic tone placement ("uỷ" -> "ủy")."""
-    return classic_tones(word).lower()
-
-
-def _lower_key(text: str) -> str:
-    return classic_tones(text).lower()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,7 +286,7 @@ def _words(text: str) -> list[_Word]:
     for match in _WORD.finditer(text):
         spaced = previous_end >= 0 and text[previous_end : match.start()] == " "
         written = match.group(0)
-        words.append(_Word(written, _key(written), match.start(), match.end(), spaced))
+        words.append(_Word(written, word_key(written), match.start(), match.end(), spaced))
         previous_end = match.end()
     return words
 
@@ -491,6 +433,7 @@ class _Title:
 def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list[_Title]:
     """Titles (chức danh) with the organisation written after them."""
     org_by_start = {org.start: org for org in organisations}
+    starts = [org.start for org in organisations]
     titles: list[_Title] = []
     i = 0
     while i < len(words):
@@ -502,7 +445,11 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
         end_char = words[i + n - 1].end
         last = i + n - 1
         org = org_by_start.get(words[i + n].start) if i + n < len(words) else None
-        if org is not None and words[i + n].spaced:
+        # "Phó Chánh Văn phòng UBND ...": the organisation starts inside the title's head
+        inner = _org_inside(organisations, starts, words[i].start, end_char)
+        if org is None and inner is not None and inner.end > end_char:
+            org = inner
+        if org is not None and (words[i + n].spaced or org is inner):
             end_char = org.end
             while last + 1 < len(words) and words[last + 1].end <= org.end:
                 last += 1
@@ -512,6 +459,14 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
         titles.append(_Title(_mention(text, words[i].start, end_char), i, last))
         i = last + 1
     return titles
+
+
+def _org_inside(
+    organisations: list[Mention], starts: list[int], after: int, before: int
+) -> Mention | None:
+    """The first organisation starting strictly between two offsets (starts: theirs, sorted)."""
+    index = bisect_right(starts, after)
+    return organisations[index] if index < len(starts) and starts[index] < before else None
 
 
 def _people(
@@ -531,7 +486,7 @@ def _people(
             continue
         people.append(person)
         i = _index_after(words, person.name.end)
-    return people
+    return _merged_people(people)
 
 
 def _person_at(
@@ -548,17 +503,61 @@ def _person_at(
     run = _name_run(words, i)
     if run < MIN_NAME_WORDS or _place_at(words, i) == run:
         return None
+    if (words[i].key,) in _SOCIAL_HONORIFICS and run > MIN_NAME_WORDS:
+        return None  # "Ông Phạm Văn D": the honorific opens a sentence, the name follows
     run = min(run, MAX_NAME_WORDS)
     before = _titles_before(text, words, i, title_by_last)
-    honorific = _honorific_before(text, words, before[0].first if before else i)
+    found = _honorific_at(text, words, before[0].first if before else i)
+    honorific = found[0] if found else None
     if honorific is None and not before and words[i].key not in _SURNAMES:
         return None
     after = _titles_after(text, words, i + run, title_by_first)
     if honorific is None and not before and not after:
         return None
+    opening = words[found[1]].start if found else (before[0].mention.start if before else 0)
+    if _REFERRED.search(text[max(0, opening - 20) : opening]):
+        return None
     name = _mention(text, words[i].start, words[i + run - 1].end)
-    titles = tuple(title.mention for title in before + after)
-    return PersonMention(name=name, titles=titles, honorific=honorific)
+    titles = [title.mention for title in before + after]
+    if found and tuple(w.key for w in words[found[1] : found[2]]) not in _SOCIAL_HONORIFICS:
+        titles.insert(0, _mention(text, words[found[1]].start, words[found[2] - 1].end))
+    delegation = _DELEGATION.match(text, name.end)
+    if delegation:
+        titles.append(_mention(text, delegation.start("org"), delegation.end("org")))
+    return PersonMention(name=name, titles=tuple(titles), honorific=honorific)
+
+
+def _merged_people(people: list[PersonMention]) -> list[PersonMention]:
+    """One record per person (by name key): the first mention, with every title found.
+
+    A title that is the start of a longer one found for the same person ("Phó Chánh Văn phòng"
+    beside "Phó Chánh Văn phòng UBND thành phố") is the cut form and is left out.
+    """
+    merged: dict[str, PersonMention] = {}
+    for person in people:
+        key = name_key(person.name.text)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = person
+            continue
+        merged[key] = PersonMention(
+            name=known.name,
+            titles=known.titles + person.titles,
+            honorific=known.honorific or person.honorific,
+        )
+    return [replace(p, titles=_distinct_titles(p.titles)) for p in merged.values()]
+
+
+def _distinct_titles(titles: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    keys = [name_key(title.text) for title in titles]
+    kept: list[Mention] = []
+    seen: set[str] = set()
+    for title, key in zip(titles, keys, strict=True):
+        longer = any(other != key and other.startswith(key + " ") for other in keys)
+        if key not in seen and not longer:
+            seen.add(key)
+            kept.append(title)
+    return tuple(kept)
 
 
 def _titles_before(
@@ -595,18 +594,21 @@ def _titles_after(
     index = after
     while index < len(words) and index in title_by_first:
         title = title_by_first[index]
+        following = title.last + 1
+        if following < len(words) and words[following].spaced and _person_starts(words, following):
+            break  # ", Bí thư Tỉnh đoàn Trần Văn B": the next person's title
         found.append(title)
         index = title.last + 1
         if index >= len(words):
             break
         gap = text[words[index - 1].end : words[index].start].strip()
-        if gap not in {",", "và", "kiêm"} and _key(gap) not in {"kiêm", "và"}:
+        if gap not in {",", "và", "kiêm"} and word_key(gap) not in {"kiêm", "và"}:
             break
     return found
 
 
-def _honorific_before(text: str, words: list[_Word], i: int) -> str | None:
-    """The honorific written just before words[i] ("đồng chí", "ông", "PGS.TS"), if any."""
+def _honorific_at(text: str, words: list[_Word], i: int) -> tuple[str, int, int] | None:
+    """The honorific just before words[i] ("đồng chí", "ông", "PGS.TS"): (written, first, i)."""
     for n in (3, 2, 1):
         first = i - n
         if first < 0 or not words[i].spaced:
@@ -615,7 +617,7 @@ def _honorific_before(text: str, words: list[_Word], i: int) -> str | None:
         joined = all(words[k].spaced for k in range(first + 1, i))
         if joined and candidate in _HONORIFICS.get(candidate[0], ()):
             written = text[words[first].start : words[i - 1].end]
-            return written.lower() if written[1:].islower() or n > 1 else written
+            return (written.lower() if written[1:].islower() or n > 1 else written), first, i
     return None
 
 
@@ -624,118 +626,6 @@ def _index_after(words: list[_Word], end: int) -> int:
         if word.start >= end:
             return index
     return len(words)
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences and statements
-
-
-def _sentences(text: str) -> Iterator[Mention]:
-    """Sentences (and lines) with their spans; abbreviations like "TP." do not end one."""
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        if _ends_with_abbreviation(text, match.start()):
-            continue
-        if text[start : match.start()].strip():
-            yield _mention(text, start, match.start())
-        start = match.end()
-    if text[start:].strip():
-        yield _mention(text, start, len(text))
-
-
-def _ends_with_abbreviation(text: str, end: int) -> bool:
-    words = text[max(0, end - 8) : end].rstrip('."”»’)').split()
-    return bool(words) and words[-1].lower().rstrip(".") in _ABBREVIATIONS
-
-
-def _statements(
-    text: str, sentences: list[Mention]
-) -> tuple[list[Mention], list[Mention], list[Mention]]:
-    """Opinions, recommendations and commitments: whole sentences, or the items of a list."""
-    buckets: dict[str, list[Mention]] = {"opinion": [], "recommendation": [], "commitment": []}
-    index = 1 if sentences and "\n" in text else 0  # the title is not a statement
-    while index < len(sentences):
-        sentence = sentences[index]
-        listed = _enumeration(text, sentences, index)
-        if listed is not None:
-            label, items, index = listed
-            buckets[label].extend(items)
-            continue
-        sentence_label = _statement_label(sentence.text)
-        if sentence_label is not None:
-            buckets[sentence_label].append(sentence)
-        index += 1
-    return buckets["opinion"], buckets["recommendation"], buckets["commitment"]
-
-
-def _statement_label(sentence: str) -> str | None:
-    """ "commitment", "recommendation", "opinion" or None, by the cue words in the sentence."""
-    key = _lower_key(sentence)
-    if _has_cue(key, _COMMITMENT_CUES):
-        return "commitment"
-    if _has_cue(key, _RECOMMENDATION_CUES):
-        return "recommendation"
-    cues = [cue for cue in _OPINION_CUES if _has_cue(key, (cue,))]
-    if not cues:
-        return None
-    strong = [cue for cue in cues if cue not in _WEAK_OPINION_CUES]
-    if not strong and (_has_cue(key, _ANNOUNCE_CUES) or cues == ["cần"] or cues == ["nên"]):
-        return None
-    return "opinion"
-
-
-@lru_cache(maxsize=256)
-def _cue_pattern(cue: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
-
-
-def _has_cue(key: str, cues: tuple[str, ...]) -> bool:
-    return any(_cue_pattern(cue).search(key) for cue in cues)
-
-
-def _enumeration(
-    text: str, sentences: list[Mention], index: int
-) -> tuple[str, list[Mention], int] | None:
-    """A list after "các ý kiến tập trung vào các vấn đề:": its label, items, next sentence."""
-    sentence = sentences[index]
-    colon = sentence.text.find(":")
-    if colon < 0:
-        return None
-    intro = _lower_key(sentence.text[:colon])
-    label = _statement_label(sentence.text[:colon]) or (
-        "opinion" if _has_cue(intro, _ENUMERATION_CUES) and "ý kiến" in intro else None
-    )
-    if label is None or not (_has_cue(intro, _ENUMERATION_CUES) or label != "opinion"):
-        return None
-    rest_start = sentence.start + colon + 1
-    items = _split_items(text, rest_start, sentence.end)
-    following = index + 1
-    while following < len(sentences) and _LIST_MARK.match(sentences[following].text):
-        if not _LIST_MARK.fullmatch(sentences[following].text):
-            items.extend(_split_items(text, sentences[following].start, sentences[following].end))
-        following += 1
-    if len(items) < 2 and following == index + 1:
-        return None
-    return label, items, following
-
-
-def _split_items(text: str, start: int, end: int) -> list[Mention]:
-    """The parts of text[start:end] between semicolons, without list marks or closing stops."""
-    items: list[Mention] = []
-    position = start
-    for piece in re.split(r"(;)", text[start:end]):
-        piece_start, position = position, position + len(piece)
-        if piece == ";":
-            continue
-        mark = _LIST_MARK.match(piece)
-        skip = mark.end() if mark and mark.group(0).strip() else 0
-        item = _mention(text, piece_start + skip, position)
-        trimmed_end = item.end
-        while trimmed_end > item.start and text[trimmed_end - 1] in ".;,":
-            trimmed_end -= 1
-        if trimmed_end - item.start >= 3:
-            items.append(_mention(text, item.start, trimmed_end))
-    return items
 
 
 # ---------------------------------------------------------------------------------------------
@@ -768,94 +658,36 @@ def _lines(text: str) -> Iterator[Mention]:
         position += len(line) + 1
 
 
-def _kind(text: str, title: Mention | None) -> tuple[str | None, int]:
-    """The kind of event, and where its word was found; the headline decides first."""
-    key = _lower_key(text)
-    title_start, title_end = (title.start, title.end) if title else (0, 0)
-    for kind, cues in _KINDS:
-        for cue in cues:
-            found = key.find(cue, title_start, title_end)
-            if found >= 0:
-                return kind, found
-    best: tuple[int, str] | None = None
-    for kind, cues in _KINDS:
-        for cue in cues:
-            found = key.find(cue)
-            if found >= 0 and (best is None or found < best[0]):
-                best = (found, kind)
-    if best is None:
-        return None, -1
-    return best[1], best[0]
+def _kind(text: str, title: Mention | None, sentences: list[Mention]) -> tuple[str | None, int]:
+    """The kind of event and where its word stands, from the headline and the lead only.
 
+    Kind words further on are mostly other events ("tại cuộc đối thoại của Thủ tướng tuần
+    trước"), so they do not decide the kind.
 
-def _dates(text: str, sentences: list[Mention], resolutions: list[Mention]) -> list[DateMention]:
-    """Dates in text order, the one most likely the event's moved first."""
-    found = sorted(_all_dates(text), key=lambda date: date.mention.start)
+    Without a kind, the position is that of the first kind word anywhere (-1 when none), an
+    anchor for the place and the organisers.
+    """
+    key = lower_key(text)
+    found = sorted(
+        (match.start(), kind) for kind, pattern in _KIND_PATTERNS for match in pattern.finditer(key)
+    )
     if not found:
-        return found
-    best = max(found, key=lambda date: _date_score(text, date, sentences, resolutions))
-    return [best] + [date for date in found if date is not best]
+        return None, -1
+    priority = {kind: rank for rank, (kind, _) in enumerate(_KINDS)}
+    regions = [title.end if title else 0, _lead_end(title, sentences)]
+    for region_end in regions:
+        inside = [(priority[kind], at, kind) for at, kind in found if at < region_end]
+        if inside:
+            _, at, kind = min(inside)
+            return kind, at
+    return None, found[0][0]
 
 
-def _all_dates(text: str) -> Iterator[DateMention]:
-    taken: list[tuple[int, int]] = []
-    for match in _VERBAL_DATE.finditer(text):
-        date = _date_from(text, match)
-        if date is not None:
-            taken.append((match.start(), match.end()))
-            yield date
-    for match in _NUMERIC_DATE.finditer(text):
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        lead = text[max(0, match.start() - 20) : match.start()]
-        if match.group("y") is None and not _DATE_LEAD.search(lead):
-            continue
-        if match.group("sep") == "." and match.group("y") is None:
-            continue
-        date = _date_from(text, match)
-        if date is not None:
-            yield date
-
-
-def _date_from(text: str, match: re.Match[str]) -> DateMention | None:
-    """A DateMention for a valid day and month, with the time written next to it."""
-    day, month = int(match.group("d")), int(match.group("m"))
-    if not (1 <= day <= 31 and 1 <= month <= 12):
-        return None
-    year = int(match.group("y")) if match.group("y") else None
-    start, end = match.start(), match.end()
-    hour: int | None = None
-    minute: int | None = None
-    before = re.search(rf"{_TIME.pattern}{TIME_GAP}$", text[max(0, start - 30) : start], re.I)
-    after = re.match(rf"{TIME_GAP}{_TIME.pattern}", text[end : end + 30], re.IGNORECASE)
-    if before:
-        hour, minute = int(before.group("h")), int(before.group("mi") or 0)
-        start = start - len(text[max(0, start - 30) : start]) + before.start()
-    elif after and re.match(r"[\s,]*(?:vào\s+)?lúc", text[end : end + 30], re.IGNORECASE):
-        hour, minute = int(after.group("h")), int(after.group("mi") or 0)
-        end += after.end()
-    return DateMention(_mention(text, start, end), day, month, year, hour, minute)
-
-
-def _date_score(
-    text: str, date: DateMention, sentences: list[Mention], resolutions: list[Mention]
-) -> tuple[int, int]:
-    """Higher for a date in a sentence about holding the event; resolutions' dates are last."""
-    start = date.mention.start
-    if any(r.start <= start < r.end for r in resolutions):
-        return (-10, -start)
-    sentence = next((s for s in sentences if s.start <= start < s.end), None)
-    key = _lower_key(sentence.text) if sentence else ""
-    score = 0
-    if any(cue in key for _, cues in _KINDS for cue in cues):
-        score += 2
-    if any(verb in key for verb in _EVENT_VERBS):
-        score += 2
-    if _PART_OF_DAY.search(text[max(0, start - 12) : start]):
-        score += 1
-    if date.year is None and date.mention.start > len(text) // 2:
-        score -= 1
-    return (score, -start)
+def _lead_end(title: Mention | None, sentences: list[Mention]) -> int:
+    """Where the headline and the first sentences of the body end."""
+    body = [s for s in sentences if title is None or s.start >= title.end]
+    lead = body[:KIND_LEAD_SENTENCES]
+    return lead[-1].end if lead else (title.end if title else 0)
 
 
 def _place(
@@ -937,60 +769,4 @@ def _organisers_in(text: str, sentence: Mention, organisations: list[Mention]) -
 def _organiser_gap(gap: str) -> bool:
     """The words between two organisers (or before "tổ chức") only join them."""
     gap = _ACRONYM_IN_BRACKETS.sub(" ", gap).replace(",", " , ")
-    return all(_key(word) in _ORGANISER_GAP for word in gap.split())
-
-
-# ---------------------------------------------------------------------------------------------
-# Drafts
-
-
-def _drafts(text: str) -> list[Mention]:
-    """ "dự thảo <document name>" up to the end of the name."""
-    drafts: list[Mention] = []
-    for match in _DRAFT.finditer(text):
-        end = _draft_end(text, match.end())
-        if end is not None:
-            drafts.append(_mention(text, match.start(), end))
-    return drafts
-
-
-def _draft_end(text: str, position: int) -> int | None:
-    """Where the document name after "dự thảo" ends, or None when no name follows."""
-    tokens = list(re.finditer(r"\S+", text[position : position + 400]))
-    if not tokens or tokens[0].start() != 1:
-        return None
-    first = tokens[0].group(0).lstrip('“"')
-    if not first or not (first[0].isupper() or _key(first.rstrip(",.;:")) in _DOC_TYPES):
-        return None
-    ends: list[tuple[str, int]] = []  # each kept word's key and end offset
-    opened = False
-    for index, token in enumerate(tokens[:MAX_DRAFT_WORDS]):
-        word = token.group(0)
-        key = _key(word.strip(',.;:!?”"“()'))
-        if index and not _continues_draft(text, position, tokens, index, key):
-            break
-        opened = opened or "(" in word
-        kept = word.rstrip(',.;:!?”"')
-        if kept.endswith(")") and not opened:
-            kept = kept.rstrip(")")
-        ends.append((key, position + token.start() + len(kept)))
-        if kept != word:
-            break
-    while ends and ends[-1][0] in _DRAFT_TRAILING:
-        ends.pop()
-    return ends[-1][1] if ends else None
-
-
-def _continues_draft(
-    text: str, position: int, tokens: list[re.Match[str]], index: int, key: str
-) -> bool:
-    """tokens[index] still belongs to the document name."""
-    token = tokens[index]
-    if "\n" in text[position + tokens[index - 1].end() : position + token.start()]:
-        return False
-    if key in _DRAFT_STOP:
-        return False
-    if key == "và":
-        following = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
-        return following[:1].isupper()
-    return not token.group(0).startswith("(") or key.startswith(("sửa", "dự"))
+    return all(word_key(word) in _ORGANISER_GAP for word in gap.split())

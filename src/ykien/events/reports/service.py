@@ -90,7 +90,7 @@ def _proposal_json(proposal: EventProposal, year: int) -> dict[str, Any]:
         first = proposal.dates[0]
         try:
             local = datetime(
-                first.year or year,
+                proposal.year_of(first) or year,
                 first.month,
                 first.day,
                 first.hour or 0,

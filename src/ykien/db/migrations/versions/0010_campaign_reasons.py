@@ -1,7 +1,7 @@
 """why each opinion joined its campaign; whether a campaign is a spun template
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 17:50:00.000000
 """
 

@@ -1,0 +1,1 @@
+"""Frozen copies of earlier ykien code, run by the evaluations beside today's code."""
