@@ -73,7 +73,9 @@ def test_synthesis_report_of_a_unit(session: Session) -> None:
     _say(session, world, "Ý kiến chung về dự thảo.", author=world.member_a)
     drafted = _signed_off(session, world, world.unit_a.id, signer.id)
     item = synthesis.items_of(session=session, synthesis_id=drafted)[0]
-    report = reports.synthesis_report(session=session, synthesis_id=drafted, issue=ISSUE, labels=report_labels())
+    report = reports.synthesis_report(
+        session=session, synthesis_id=drafted, issue=ISSUE, labels=report_labels()
+    )
 
     head = report.letterhead
     assert (head.issuing_body, head.parent_body) == (world.unit_a.name, world.bloc.name)
@@ -110,7 +112,9 @@ def test_quotes_carry_receipt_code_author_and_organisation(session: Session) -> 
     )
     item = synthesis.items_of(session=session, synthesis_id=drafted.id)[0]
     synthesis.set_quotes(session=session, item_id=item.id, opinion_ids=[said], by=None)
-    report = reports.synthesis_report(session=session, synthesis_id=drafted.id, issue=ISSUE, labels=report_labels())
+    report = reports.synthesis_report(
+        session=session, synthesis_id=drafted.id, issue=ISSUE, labels=report_labels()
+    )
     (quote,) = report.sections[0].quotes
     assert quote.opinion_id == said
     assert quote.author == "Nguyễn Doãn Hoàn"
@@ -272,7 +276,9 @@ def test_real_synthesis_report_renders_through_libreoffice(
         session=session, consultation_id=consultation.id, organisation_id=unit.id, by=member.id
     )
     synthesis.sign_off(session=session, synthesis_id=drafted.id, by=member.id)
-    report = reports.synthesis_report(session=session, synthesis_id=drafted.id, issue=ISSUE, labels=report_labels())
+    report = reports.synthesis_report(
+        session=session, synthesis_id=drafted.id, issue=ISSUE, labels=report_labels()
+    )
     pdf = render.docx_to_pdf(exports.to_docx(report), out_dir=tmp_path, stem="real")
     text = " ".join(render.pdf_text(pdf).split())
     assert "ĐẢNG BỘ SỞ TÀI CHÍNH" in text
