@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -75,19 +75,6 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app: database, templates, middleware, routes, error handlers."""
-    from ykien.accounts.routes import router as accounts_router
-    from ykien.analysis.routes import router as analysis_router
-    from ykien.consultations.routes import router as consultations_router
-    from ykien.dashboard.routes import router as dashboard_router
-    from ykien.decisions.routes import router as decisions_router
-    from ykien.events.recommendations.routes import router as recommendations_router
-    from ykien.events.reports.routes import router as event_reports_router
-    from ykien.events.routes import router as events_router
-    from ykien.events.submissions.routes import router as submissions_router
-    from ykien.opinions.routes import router as opinions_router
-    from ykien.orgs.routes import router as orgs_router
-    from ykien.synthesis.routes import router as synthesis_router
-
     engine = engine_from_settings(settings)
     queue = make_queue(settings)
     session_factory = make_session_factory(engine)
@@ -132,6 +119,47 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.queue = queue
     app.state.templates = make_templates(settings)
     app.state.signin_limiter = make_limiter(settings.resolved_limiter_url, session_factory)
+    _add_middleware(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in _routers():
+        app.include_router(router)
+
+    _add_error_handlers(app)
+    return app
+
+
+def _routers() -> tuple[APIRouter, ...]:
+    """Every domain's routes, in the order they are matched."""
+    from ykien.accounts.routes import router as accounts_router
+    from ykien.analysis.routes import router as analysis_router
+    from ykien.consultations.routes import router as consultations_router
+    from ykien.dashboard.routes import router as dashboard_router
+    from ykien.decisions.routes import router as decisions_router
+    from ykien.events.recommendations.routes import router as recommendations_router
+    from ykien.events.reports.routes import router as event_reports_router
+    from ykien.events.routes import router as events_router
+    from ykien.events.submissions.routes import router as submissions_router
+    from ykien.opinions.routes import router as opinions_router
+    from ykien.orgs.routes import router as orgs_router
+    from ykien.synthesis.routes import router as synthesis_router
+
+    return (
+        accounts_router,
+        opinions_router,
+        consultations_router,
+        orgs_router,
+        analysis_router,
+        events_router,
+        event_reports_router,
+        submissions_router,
+        recommendations_router,
+        decisions_router,
+        synthesis_router,
+        dashboard_router,
+    )
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # added last = outermost: admission first, then headers on every answer, then input checks
     app.add_middleware(
         SessionMiddleware,
@@ -148,22 +176,10 @@ def create_app(settings: Settings) -> FastAPI:
         docs_path="/api/docs" if settings.docs_enabled else None,
     )
     app.add_middleware(AdmissionControl, max_in_flight=settings.max_in_flight)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (
-        accounts_router,
-        opinions_router,
-        consultations_router,
-        orgs_router,
-        analysis_router,
-        events_router,
-        event_reports_router,
-        submissions_router,
-        recommendations_router,
-        decisions_router,
-        synthesis_router,
-        dashboard_router,
-    ):
-        app.include_router(router)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every refusal answered in the app's own error format (JSON for the API, a page else)."""
 
     @app.exception_handler(Redraw)
     async def redraw(_request: Request, signal: Redraw) -> Response:
@@ -212,8 +228,6 @@ def create_app(settings: Settings) -> FastAPI:
         }
         message = messages.get(error.status_code, str(error.detail))
         return _error_response(request, error.status_code, "http_error", message)
-
-    return app
 
 
 def create_app_from_env() -> FastAPI:

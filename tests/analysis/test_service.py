@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from tests.analysis.conftest import AnalysisWorld, add_opinions
 from tests.analysis.test_pipeline import run
+from ykien.analysis import proposals
 from ykien.analysis import service as analysis
 from ykien.analysis.models import DuplicateGroup, Theme, ThemeMember, ThemeStatus
 from ykien.audit.models import AuditEvent
@@ -92,12 +93,12 @@ def test_kinds_and_flags_are_proposals_until_confirmed(analysis_world: AnalysisW
     with unit_of_work(make_session_factory(analysis_world.engine)) as session:
         kinds = {
             row.opinion_id: row.value
-            for row in analysis.kind_proposals(session=session, consultation_id=cid)
+            for row in proposals.kind_proposals(session=session, consultation_id=cid)
         }
         assert kinds[analysis_world.referenced_id] == "amend"
         assert session.get_one(Opinion, analysis_world.referenced_id).kind == "comment"
         assert (
-            analysis.decide_kinds(
+            proposals.decide_kinds(
                 session=session,
                 consultation_id=cid,
                 opinion_ids=[analysis_world.referenced_id],
@@ -108,11 +109,11 @@ def test_kinds_and_flags_are_proposals_until_confirmed(analysis_world: AnalysisW
         )
         assert session.get_one(Opinion, analysis_world.referenced_id).kind == "amend"
         flags = [
-            row.opinion_id for row in analysis.flag_proposals(session=session, consultation_id=cid)
+            row.opinion_id for row in proposals.flag_proposals(session=session, consultation_id=cid)
         ]
         assert flags == [rude]
         with pytest.raises(UserError):  # hiding needs a reason
-            analysis.decide_flags(
+            proposals.decide_flags(
                 session=session,
                 consultation_id=cid,
                 opinion_ids=[rude],
@@ -121,7 +122,7 @@ def test_kinds_and_flags_are_proposals_until_confirmed(analysis_world: AnalysisW
                 actor_person_id=None,
             )
     with unit_of_work(make_session_factory(analysis_world.engine)) as session:
-        analysis.decide_flags(
+        proposals.decide_flags(
             session=session,
             consultation_id=cid,
             opinion_ids=[rude],
@@ -131,4 +132,4 @@ def test_kinds_and_flags_are_proposals_until_confirmed(analysis_world: AnalysisW
         )
         opinion = session.get_one(Opinion, rude)
         assert opinion.status == OpinionStatus.HIDDEN and opinion.hidden_reason == "Xúc phạm"
-        assert analysis.flag_proposals(session=session, consultation_id=cid) == []
+        assert proposals.flag_proposals(session=session, consultation_id=cid) == []

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from ykien.analysis import service as analysis
+from ykien.analysis import proposals
 from ykien.analysis.access import Editable, Viewable
 from ykien.analysis.routes.common import IdList, analysis_page
 from ykien.web.deps import Principal, require_staff
@@ -30,11 +30,11 @@ def proposals_page_for(
 ) -> HTMLResponse:
     """The pending proposals of the consultation (and the problem of a refused decision)."""
     context = {
-        "sections": analysis.section_proposals(
+        "sections": proposals.section_proposals(
             session=db, consultation_id=consultation_id, min_confidence=min_confidence
         ),
-        "kinds": analysis.kind_proposals(session=db, consultation_id=consultation_id),
-        "flags": analysis.flag_proposals(session=db, consultation_id=consultation_id),
+        "kinds": proposals.kind_proposals(session=db, consultation_id=consultation_id),
+        "flags": proposals.flag_proposals(session=db, consultation_id=consultation_id),
         "min_confidence": min_confidence,
     }
     return analysis_page(
@@ -79,7 +79,7 @@ def confirm_sections_page(
     consultation_id: int = Editable,
 ) -> Response:
     with redraw_on_error(request, db, redraw_proposals(request, db, principal, consultation_id)):
-        analysis.confirm_sections(
+        proposals.confirm_sections(
             session=db,
             consultation_id=consultation_id,
             suggestion_ids=suggestion_ids,
@@ -102,7 +102,7 @@ def decide_kinds_page(
     consultation_id: int = Editable,
 ) -> Response:
     with redraw_on_error(request, db, redraw_proposals(request, db, principal, consultation_id)):
-        analysis.decide_kinds(
+        proposals.decide_kinds(
             session=db,
             consultation_id=consultation_id,
             opinion_ids=opinion_ids,
@@ -127,7 +127,7 @@ def decide_flags_page(
     consultation_id: int = Editable,
 ) -> Response:
     with redraw_on_error(request, db, redraw_proposals(request, db, principal, consultation_id)):
-        analysis.decide_flags(
+        proposals.decide_flags(
             session=db,
             consultation_id=consultation_id,
             opinion_ids=opinion_ids,
