@@ -432,10 +432,10 @@ def test_a_report_date_without_a_year_takes_the_year_of_its_timestamp(
         "Tọa đàm góp ý dự thảo văn kiện\n12/05/2020 17:59\n"
         "Sáng 12/5, Công đoàn Khối tổ chức tọa đàm góp ý dự thảo văn kiện Đại hội Đảng bộ Khối."
     )
-    report = events.ingest_report(
+    report = reports.ingest_report(
         session=session, consultation_id=world.consultation.id, text=raw, now=NOW
     )
-    proposal = events.proposal_of(report)
+    proposal = reports.proposal_of(report)
     starts = datetime.fromisoformat(proposal["starts_at"]).astimezone(events.VN_TZ)
     assert starts.strftime("%d/%m/%Y") == "12/05/2020"  # not the year of NOW
     assert {"reason": "timestamp", "text": "12/05/2020 17:59"} in proposal["removed"]
