@@ -436,6 +436,6 @@ def test_a_report_date_without_a_year_takes_the_year_of_its_timestamp(
         session=session, consultation_id=world.consultation.id, text=raw, now=NOW
     )
     proposal = reports.proposal_of(report)
-    starts = datetime.fromisoformat(proposal["starts_at"]).astimezone(events.VN_TZ)
+    starts = datetime.fromisoformat(proposal["starts_at"]).astimezone(VN_TZ)
     assert starts.strftime("%d/%m/%Y") == "12/05/2020"  # not the year of NOW
     assert {"reason": "timestamp", "text": "12/05/2020 17:59"} in proposal["removed"]
