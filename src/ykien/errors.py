@@ -39,3 +39,9 @@ class Forbidden(UserError):
 
 class Conflict(UserError):
     status_code = 409
+
+
+class InvalidRequest(UserError):
+    """A request field outside its declared limits (as FastAPI's own validation answers)."""
+
+    status_code = 422

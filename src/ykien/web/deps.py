@@ -18,10 +18,11 @@ from ykien.accounts.credentials import Credential, TokenInvalid
 from ykien.accounts.models import Account, Membership, Person, Role
 from ykien.accounts.tokens import account_for_token
 from ykien.config import Settings
-from ykien.errors import Forbidden, LoginRequired, UserError
+from ykien.errors import Forbidden, InvalidRequest, LoginRequired, UserError
 from ykien.orgs.models import Organisation
 from ykien.types import MAX_ID
 
+MAX_IDEMPOTENCY_KEY = 200  # characters, as the opinions table stores it
 SESSION_USER = "account_id"
 SESSION_GENERATION = "gen"  # the account's session generation when the session began
 SESSION_STARTED = "iat"  # when it began (epoch seconds)
@@ -264,7 +265,14 @@ def _idempotency_key(
             "Mã chống gửi trùng phải là văn bản UTF-8.",
             "The Idempotency-Key must be UTF-8 text.",
         ) from exc
-    return unicodedata.normalize("NFC", text)
+    key = unicodedata.normalize("NFC", text)
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidRequest(
+            "invalid_request",
+            f"Mã chống gửi trùng dài quá {MAX_IDEMPOTENCY_KEY} ký tự.",
+            f"The Idempotency-Key is longer than {MAX_IDEMPOTENCY_KEY} characters.",
+        )
+    return key
 
 
 IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]

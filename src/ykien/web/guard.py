@@ -3,8 +3,8 @@ admission control under bursts, and the security headers of every answer.
 
 - `InputGuard`: a body over the size limit gets 413 (declared or streamed, chunked included,
   even when the app had already turned the failed read into another error); a NUL byte in the
-  path, the query or a JSON/form body gets 400; a number in the path above the databases'
-  INTEGER gets 404, and such a number as the value of an `…id` query parameter 422.
+  path, the query or a JSON/form body gets 400. (Ids above the databases' INTEGER are refused
+  by the app itself, whose id parameters are all typed `DbId`.)
 - `AdmissionControl`: at most `max_in_flight` requests in progress per process; the next one
   is answered at once with 503 and `Retry-After`, before any work, instead of queueing.
 - `SecurityHeaders`: CSP without inline script, frame-ancestors none, nosniff,
@@ -19,14 +19,11 @@ import html
 import json
 import time
 from collections.abc import Iterable
-from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ykien.opinions import intake
-from ykien.types import MAX_ID
 
-MAX_DIGITS = len(str(MAX_ID))
 # how a NUL byte looks in the bodies that are checked (uploads may hold NULs)
 NUL_MARKERS = {
     b"application/json": (b"\x00", b"\\u0000"),
@@ -42,9 +39,7 @@ _MESSAGES = {
         "Yêu cầu chứa ký tự không hợp lệ.",
         "The request holds invalid characters.",
     ),
-    404: ("not_found", "Trang này không tồn tại.", "This page does not exist."),
     413: ("too_large", "Yêu cầu quá lớn.", "The request is too large."),
-    422: ("invalid_request", "Mã số ngoài phạm vi.", "An id is out of range."),
     503: (
         "overloaded",
         "Máy chủ đang quá tải; vui lòng thử lại sau giây lát.",
@@ -91,24 +86,12 @@ async def refuse(
 
 
 def _bad_target(scope: Scope) -> int | None:
-    """400 for a NUL anywhere in the target, 404/422 for an id beyond the databases' range."""
+    """400 for a NUL anywhere in the target. (Ids beyond the databases' range are the app's
+    to refuse: every id parameter is typed `DbId`, so a page can redraw with what was typed.)"""
     raw = bytes(scope.get("raw_path") or b"") + b"?" + bytes(scope.get("query_string") or b"")
     if b"\x00" in raw or b"%00" in raw.lower() or "\x00" in str(scope.get("path", "")):
         return 400
-    for segment in str(scope.get("path", "")).split("/"):
-        if segment.isdigit() and len(segment) >= MAX_DIGITS and int(segment) > MAX_ID:
-            return 404
-    query = scope.get("query_string") or b""
-    if query:
-        for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-            if key.lower().endswith(("id", "ids")) and _out_of_range(value):
-                return 422
     return None
-
-
-def _out_of_range(value: str) -> bool:
-    digits = value.strip().lstrip("+-")
-    return digits.isdigit() and len(digits) >= MAX_DIGITS and int(digits) > MAX_ID
 
 
 class _Refused(Exception):
