@@ -6,7 +6,7 @@ Run: `python -m evals.events` (table per field) or `python -m evals.events --sho
 set (evals/gold/events/*.json, looked at while writing the rules) and the held-out set
 (evals/gold/events/heldout/, labelled from articles never run through the extractor before, and
 not used for tuning). Each prints the keyword baseline, the extractor as it was before issue 14
-(evals/frozen) and today's extractor.
+(read from git history, commit db28e073) and today's extractor.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
+import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,11 +317,35 @@ def baseline_items(raw: str) -> dict[str, list[Any]]:
 # --- the program ---
 
 
-def _frozen_extractor() -> Callable[[str], Any]:
-    """The extractor as it was before issue 14 (evals/frozen), to show what changed."""
-    from evals.frozen.events_extract_v1 import extract_event
+# the commit whose ykien.events.extract and .clean were the extractor before issue 14
+BEFORE_ISSUE_14 = "db28e0739f9a22450c13b5fc96fbeec34b5465a0"
 
-    return extract_event
+
+def _frozen_extractor() -> Callable[[str], Any] | None:
+    """The extractor as it was before issue 14, read from the project's git history, to show
+    what changed; None (that table left out) where the history is not at hand."""
+    root = Path(__file__).resolve().parents[1]
+    sources = {}
+    for name in ("clean", "extract"):
+        shown = subprocess.run(
+            ["git", "-C", str(root), "show", f"{BEFORE_ISSUE_14}:src/ykien/events/{name}.py"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if shown.returncode != 0:
+            print(
+                f"the extractor before issue 14 is not in this checkout's history: {shown.stderr}"
+            )
+            return None
+        sources[name] = shown.stdout.replace("ykien.events.clean", "evals_before_14_clean")
+    namespace: dict[str, Any] = {}
+    for name in ("clean", "extract"):
+        module = types.ModuleType(f"evals_before_14_{name}")
+        sys.modules[module.__name__] = module  # dataclasses look their module up
+        exec(compile(sources[name], f"{BEFORE_ISSUE_14[:8]}:{name}.py", "exec"), module.__dict__)
+        namespace[name] = module
+    return namespace["extract"].extract_event
 
 
 def _load_extractor() -> Callable[[str], Any] | None:
@@ -413,13 +439,17 @@ def _evaluate(split: str, golds: list[GoldArticle]) -> None:
             print(f"{gold.file}: article missing, skipped")
             continue
         runs["baseline"].append(score_article(baseline_items(raw), gold))
-        runs["frozen"].append(score_article(proposal_items(frozen(raw)), gold))
+        if frozen is not None:
+            runs["frozen"].append(score_article(proposal_items(frozen(raw)), gold))
         if extract is not None:
             runs["extractor"].append(score_article(proposal_items(extract(raw)), gold))
     print(f"\n=== {split}: {len(runs['baseline'])} gold articles")
     print("dup: further mentions of an already matched item (not counted as errors)")
     print_table("keyword baseline (evals.events.baseline_items)", total_scores(runs["baseline"]))
-    print_table("extractor before issue 14 (evals.frozen)", total_scores(runs["frozen"]))
+    if frozen is not None:
+        print_table(
+            f"extractor before issue 14 (git {BEFORE_ISSUE_14[:8]})", total_scores(runs["frozen"])
+        )
     if extract is not None:
         print_table("ykien.events.extract.extract_event", total_scores(runs["extractor"]))
 

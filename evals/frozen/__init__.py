@@ -1,1 +1,0 @@
-"""Frozen copies of earlier ykien code, run by the evaluations beside today's code."""
