@@ -226,6 +226,16 @@ def credit_unassigned(
             "Choose one of the event's organisers or an attendee's organisation.",
         )
     ids = unassigned_opinions(session=session, event_id=event.id)
+    targets = set(session.scalars(select(Opinion.consultation_id).where(Opinion.id.in_(ids))))
+    for consultation_id in targets:
+        if organisation_id not in consultations.scope_org_ids(
+            session=session, consultation_id=consultation_id
+        ):
+            raise UserError(
+                "organisation_out_of_scope",
+                "Đơn vị này không thuộc phạm vi lấy ý kiến của dự thảo.",
+                "This organisation is not within the consultation's scope.",
+            )
     if ids:
         session.execute(
             update(Opinion).where(Opinion.id.in_(ids)).values(on_behalf_of_id=organisation_id)
