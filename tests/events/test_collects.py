@@ -289,3 +289,35 @@ def test_opinions_only_spoken_at_meetings_count_as_the_consultation_says(
     assert world.unit_b.id not in rollup(
         session=session, consultation_id=world.consultation.id, submitted_only=False
     )
+
+
+def test_a_confirmed_report_files_each_opinion_in_its_draft_and_credits_the_chosen_org(
+    session: Session, world: World
+) -> None:
+    from tests.events.test_service import REPORT
+    from ykien.events.models import ItemState
+    from ykien.events.reports import service as reports
+
+    other = _report_consultation(session, world)
+    report = reports.ingest_report(
+        session=session, consultation_id=world.consultation.id, text=REPORT, now=NOW
+    )
+    items = reports.report_items(session=session, report_id=report.id)
+    opinion = next(i for i in items if i.field == "opinion")
+    for item in items:
+        if item.field == "draft":
+            reports.review_item(
+                session=session, report_id=report.id, item_id=item.id,
+                state=ItemState.ACCEPTED, consultation_id=other.id,
+            )  # fmt: skip
+    reports.review_item(
+        session=session, report_id=report.id, item_id=opinion.id, state=ItemState.ACCEPTED,
+        consultation_id=other.id, credited_organisation_id=world.unit_a.id,
+    )  # fmt: skip
+    reports.accept_pending(session=session, report_id=report.id)
+    event = reports.confirm_report(session=session, report_id=report.id, now=NOW)
+    assert other.id in collects.collected_ids(session=session, event=event)
+    recorded = session.scalars(
+        select(Opinion).where(Opinion.idempotency_key == f"event-report:{report.id}:{opinion.id}")
+    ).one()
+    assert (recorded.consultation_id, recorded.on_behalf_of_id) == (other.id, world.unit_a.id)
