@@ -31,6 +31,8 @@ class Consultation(Base):
     allow_anonymous: Mapped[bool] = mapped_column(default=False)
     opinions_public: Mapped[bool] = mapped_column(default=True)
     identity_required: Mapped[bool] = mapped_column(default=True)
+    # whether opinions only spoken at meetings (channel event) count in the syntheses
+    count_spoken_only: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -91,6 +91,7 @@ class ConsultationPageIn(BaseModel):
     allow_anonymous: bool = False
     opinions_public: bool = True
     identity_required: bool = True
+    count_spoken_only: bool = True
     publish: bool = False
 
 
@@ -154,6 +155,7 @@ def create_consultation(
         allow_anonymous=body.allow_anonymous,
         opinions_public=body.opinions_public,
         identity_required=body.identity_required,
+        count_spoken_only=body.count_spoken_only,
         publish=body.publish,
         actor_person_id=principal.person_id,
     )
@@ -204,6 +206,7 @@ def _blank_form(settings: Settings) -> dict[str, Any]:
         "allow_anonymous": False,
         "opinions_public": True,
         "identity_required": True,
+        "count_spoken_only": True,
         "publish": False,
     }
 
@@ -219,7 +222,13 @@ def _typed_form(fields: dict[str, Any]) -> dict[str, Any]:
     form: dict[str, Any] = {name: text(name) for name in TEXT_FIELDS}
     form["draft_kind"] = text("draft_kind", DraftKind.OTHER.value)
     form["scope"] = [s for s in (scope if isinstance(scope, list) else [scope])[:MAX_SCOPE] if s]
-    for name in ("allow_anonymous", "opinions_public", "identity_required", "publish"):
+    for name in (
+        "allow_anonymous",
+        "opinions_public",
+        "identity_required",
+        "count_spoken_only",
+        "publish",
+    ):
         form[name] = text(name) not in ("", "0", "false", "off")
     return form
 

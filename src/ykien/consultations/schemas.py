@@ -57,6 +57,10 @@ class ConsultationIn(BaseModel):
     allow_anonymous: bool = False
     opinions_public: bool = True
     identity_required: bool = True
+    count_spoken_only: bool = Field(
+        default=True,
+        description="whether opinions only spoken at meetings (channel event) count in syntheses",
+    )
     publish: bool = False
 
 
@@ -75,6 +79,7 @@ class ConsultationCreatedOut(BaseModel):
     allow_anonymous: bool
     opinions_public: bool
     identity_required: bool
+    count_spoken_only: bool
 
 
 class DraftUploadOut(BaseModel):

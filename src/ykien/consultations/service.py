@@ -41,6 +41,7 @@ def create(
     allow_anonymous: bool = False,
     opinions_public: bool = True,
     identity_required: bool = True,
+    count_spoken_only: bool = True,
     actor_person_id: int | None = None,
 ) -> Consultation:
     """A consultation in status draft; scope defaults to the organiser's subtree."""
@@ -66,6 +67,7 @@ def create(
         allow_anonymous=allow_anonymous,
         opinions_public=opinions_public,
         identity_required=identity_required,
+        count_spoken_only=count_spoken_only,
         status=ConsultationStatus.DRAFT,
     )
     session.add(consultation)
@@ -305,6 +307,7 @@ def create_with_draft(
     allow_anonymous: bool = False,
     opinions_public: bool = True,
     identity_required: bool = True,
+    count_spoken_only: bool = True,
     publish: bool = False,
     actor_person_id: int | None = None,
 ) -> Consultation:
@@ -353,6 +356,7 @@ def create_with_draft(
         allow_anonymous=allow_anonymous,
         opinions_public=opinions_public,
         identity_required=identity_required,
+        count_spoken_only=count_spoken_only,
         actor_person_id=actor_person_id,
     )
     if publish:

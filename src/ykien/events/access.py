@@ -20,7 +20,7 @@ from ykien.events.recommendations import service as recommendations
 from ykien.events.reports import service as reports
 from ykien.events.submissions import service as submissions
 from ykien.orgs.models import Organisation
-from ykien.web.access import check_runs, may_run
+from ykien.web.access import check_runs, may_run, roots_of
 from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, require_staff
 from ykien.web.tx import get_db
 
@@ -143,6 +143,24 @@ class RecommendationFor:
         if self.assign:
             check_runs(db, principal, found.consultation_id, MODERATOR_ROLES)
         return found
+
+
+def runnable_consultations(
+    db: Session, principal: Principal
+) -> list[consultations.ManagedConsultation]:
+    """The consultations the principal may run events for (as their secretary or admin)."""
+    return consultations.managed_under(session=db, roots=roots_of(principal, MODERATOR_ROLES))
+
+
+def check_collects_for(db: Session, principal: Principal, consultation_ids: list[int]) -> None:
+    """An event collects only for consultations the principal runs."""
+    for consultation_id in consultation_ids:
+        if not may_manage(db, principal, consultation_id):
+            raise Forbidden(
+                "consultation_forbidden",
+                f"Bạn không phụ trách đợt lấy ý kiến số {consultation_id}.",
+                f"You do not run consultation {consultation_id}.",
+            )
 
 
 # The loaders as used in the routes: `event: Event = Depends(managed_event)`.

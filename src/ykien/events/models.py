@@ -69,6 +69,18 @@ class EventOrganiser(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
 
 
+class EventConsultation(Base):
+    """A consultation (draft) the event collects opinions for; the event's own consultation is
+    one of them."""
+
+    __tablename__ = "event_consultations"
+    __table_args__ = (UniqueConstraint("event_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+
+
 class EventAttendee(Base):
     """Someone present: a person record or only a name, with the title as written."""
 
@@ -132,6 +144,11 @@ class ReportItem(Base):
     edited_text: Mapped[str | None] = mapped_column(Text)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # an opinion or recommendation: the consultation (draft) it is about, proposed then chosen;
+    # a draft discussed: the consultation it names
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"))
+    # an opinion or recommendation: the organisation it is credited to (on behalf of)
+    credited_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
 
 class Submission(Base):

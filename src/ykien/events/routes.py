@@ -18,9 +18,16 @@ from sqlalchemy.orm import Session
 from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
-from ykien.events import lookups
+from ykien.events import collects, lookups
 from ykien.events import service as events
-from ykien.events.access import ConsultationEvents, managed_event, may_manage, viewed_event
+from ykien.events.access import (
+    ConsultationEvents,
+    check_collects_for,
+    managed_event,
+    may_manage,
+    runnable_consultations,
+    viewed_event,
+)
 from ykien.events.models import Event, EventAttendee, EventKind
 from ykien.events.pages import (
     API_POST,
@@ -43,6 +50,8 @@ from ykien.events.recommendations.schemas import RecommendationOut
 from ykien.events.schemas import (
     AttendeeIn,
     AttendeeOut,
+    CreditIn,
+    CreditOut,
     EventDetailOut,
     EventIn,
     EventOpinionIn,
@@ -68,6 +77,7 @@ from ykien.web.tx import Db, Tx
 
 router = APIRouter()
 MAX_ATTENDEE_LINES = 500
+ENTRY_FIELDS = ("speaker", "section", "kind", "text", "consultation_id", "credit")
 EVENT_FORM_FIELDS = (
     "title", "kind", "starts_at", "place", "chair_name", "chair_title", "agenda", "attendees",
     "minutes",
@@ -110,6 +120,10 @@ def detail_out(detail: events.EventDetail) -> EventDetailOut:
         {
             **{name: getattr(e, name) for name in EVENT_COLUMNS},
             "organisers": [{"id": o.id, "name": o.name} for o in detail.organisers],
+            "consultations": [
+                {"id": c.id, "title": c.title, "draft_title": c.draft_title, "home": c.home}
+                for c in detail.consultations
+            ],
             "attendees": [
                 AttendeeOut.model_validate(a, from_attributes=True) for a in detail.attendees
             ],
@@ -224,7 +238,10 @@ def save_event(
     minutes_file: MinutesFile | None = None,
 ) -> Event:
     """Record a new event under the consultation, or change the event `event_id`."""
-    fields: dict[str, Any] = body.model_dump(exclude={"starts_at", "attendees", "topic_draft_ids"})
+    fields: dict[str, Any] = body.model_dump(
+        exclude={"starts_at", "attendees", "topic_draft_ids", "consultation_ids"}
+    )
+    fields["consultation_ids"] = _collected_checked(db, principal, body, event_id)
     fields["starts_at"] = parse_moment(
         body.starts_at, settings, what_vi="thời gian", what_en="time"
     )
@@ -240,11 +257,28 @@ def save_event(
             consultation_id=consultation_id,
             topic_draft_ids=body.topic_draft_ids,
             actor_person_id=principal.person_id,
-            **fields,
+            **{**fields, "consultation_ids": fields["consultation_ids"] or ()},
         )
     return events.update_event(
         session=db, event_id=event_id, actor_person_id=principal.person_id, **fields
     )
+
+
+def _collected_checked(
+    db: Session, principal: Principal, body: EventIn, event_id: int | None
+) -> list[int] | None:
+    """The consultations asked for; those newly added must be run by the principal."""
+    if body.consultation_ids is None:
+        return None
+    kept = set()
+    if event_id is not None:
+        kept = set(
+            collects.collected_ids(
+                session=db, event=events.get_event(session=db, event_id=event_id)
+            )
+        )
+    check_collects_for(db, principal, [i for i in body.consultation_ids if i not in kept])
+    return list(body.consultation_ids)
 
 
 def parse_attendees(value: str) -> list[AttendeeIn]:
@@ -266,8 +300,8 @@ def attendee_lines(rows: list[EventAttendee]) -> str:
     return "\n".join(f"{a.name}, {a.title}" if a.title else a.name for a in rows)
 
 
-def _organisers(form: FormFields) -> list[str]:
-    value = form.get("organisers", [])
+def _organisers(form: FormFields, name: str = "organisers") -> list[str]:
+    value = form.get(name, [])
     return [o for o in ([value] if isinstance(value, str) else value)[:200] if o]
 
 
@@ -277,16 +311,19 @@ def event_form_values(form: FormFields) -> dict[str, Any]:
         **{name: field_text(form, name) for name in EVENT_FORM_FIELDS},
         "kind": field_text(form, "kind") or EventKind.SEMINAR.value,
         "organisers": _organisers(form),
+        "consultations": _organisers(form, "consultations"),
     }
 
 
 def event_from_form(form: FormFields) -> EventIn:
     """The event form as the API's input model (attendees one per line, organisers chosen)."""
     organiser_ids = [i for i in (as_id(o) for o in _organisers(form)) if i is not None]
+    collected = [as_id(o) for o in _organisers(form, "consultations")]
     return parse_form(
         EventIn,
         form,
         organiser_ids=organiser_ids,
+        consultation_ids=[i for i in collected if i is not None],
         attendees=parse_attendees(field_text(form, "attendees")),
         kind=field_text(form, "kind") or EventKind.SEMINAR.value,
         starts_at=field_text(form, "starts_at"),
@@ -304,6 +341,7 @@ def minutes_upload(upload: UploadFile | None, settings: Settings) -> MinutesFile
 def draw_event_form(
     request: Request,
     db: Session,
+    principal: Principal,
     settings: Settings,
     *,
     consultation_id: int,
@@ -316,9 +354,25 @@ def draw_event_form(
         "event": event,
         "form": form,
         "orgs": all_orgs(db),
+        "collect_choices": collect_choices(db, principal, consultation_id, event),
         "max_upload_mb": max_upload_mb(settings),
     }
     return draw(request, "events/form.html", context, problem)
+
+
+def collect_choices(
+    db: Session, principal: Principal, home_id: int, event: Event | None
+) -> list[tuple[int, str]]:
+    """The other consultations an event may collect for: those the secretary runs, and those
+    it already collects for."""
+    choices = {
+        m.consultation.id: f"{m.consultation.title} · {m.draft_title}"
+        for m in runnable_consultations(db, principal)
+    }
+    if event is not None:
+        for c in collects.collected(session=db, event=event):
+            choices.setdefault(c.id, f"{c.title} · {c.draft_title}")
+    return [(i, label) for i, label in choices.items() if i != home_id]
 
 
 def _blank_event_form() -> dict[str, Any]:
@@ -326,6 +380,7 @@ def _blank_event_form() -> dict[str, Any]:
         **dict.fromkeys(EVENT_FORM_FIELDS, ""),
         "kind": EventKind.SEMINAR.value,
         "organisers": [],
+        "consultations": [],
     }
 
 
@@ -334,11 +389,13 @@ def new_event_page(
     request: Request,
     db: Db,
     consultation: Consultation = Managed,
+    principal: Principal = Depends(require_staff),
     settings: Settings = Depends(get_settings),
 ) -> HTMLResponse:
     return draw_event_form(
-        request, db, settings, consultation_id=consultation.id, form=_blank_event_form()
-    )
+        request, db, principal, settings, consultation_id=consultation.id,
+        form=_blank_event_form(),
+    )  # fmt: skip
 
 
 MinutesUpload = Annotated[UploadFile | None, File()]
@@ -357,8 +414,9 @@ def create_event_page(
     def redraw(problem: Problem) -> Response:
         values = event_form_values(form)
         return draw_event_form(
-            request, db, settings, consultation_id=consultation.id, form=values, problem=problem
-        )
+            request, db, principal, settings, consultation_id=consultation.id, form=values,
+            problem=problem,
+        )  # fmt: skip
 
     with redraw_on_error(request, db, redraw):
         event = save_event(
@@ -384,6 +442,7 @@ def _filled_form(db: Session, event: Event, settings: Settings) -> dict[str, Any
         "chair_name": event.chair_name or "",
         "chair_title": event.chair_title or "",
         "organisers": [str(o.id) for o in detail.organisers],
+        "consultations": [str(c.id) for c in detail.consultations if not c.home],
         "agenda": event.agenda,
         "attendees": attendee_lines(detail.attendees),
         "minutes": event.minutes,
@@ -395,12 +454,14 @@ def edit_event_page(
     request: Request,
     db: Db,
     event: Event = Depends(managed_event),
+    principal: Principal = Depends(require_staff),
     settings: Settings = Depends(get_settings),
 ) -> HTMLResponse:
     form = _filled_form(db, event, settings)
     return draw_event_form(
-        request, db, settings, consultation_id=event.consultation_id, form=form, event=event
-    )
+        request, db, principal, settings, consultation_id=event.consultation_id, form=form,
+        event=event,
+    )  # fmt: skip
 
 
 @router.post("/events/{event_id}/edit", **FORM_POST)
@@ -418,7 +479,7 @@ def update_event_page(
     def redraw(problem: Problem) -> Response:
         values = event_form_values(form)
         return draw_event_form(
-            request, db, settings, consultation_id=consultation_id, form=values,
+            request, db, principal, settings, consultation_id=consultation_id, form=values,
             event=event, problem=problem,
         )  # fmt: skip
 
@@ -467,25 +528,44 @@ def draw_entry_page(
 ) -> HTMLResponse:
     _ = translator(request_language(request))
     detail = events.event_detail(session=db, event_id=event.id)
+    blank = {"speaker": "", "section": "", "kind": "comment", "text": "", "credit": ""}
     context = {
         "event": event,
         "entered": detail.opinions,
-        "sections": section_labels(db, event.consultation_id),
-        "person_names": person_names(db, {o.author_person_id for o in detail.opinions}),
+        **row_context(db, event, detail.opinions),
         "opinion_kinds": opinion_kind_labels(_),
-        "form": {"speaker": "", "section": "", "kind": "comment", "text": "", **form},
+        "credit_choices": collects.credit_choices(session=db, event=event),
+        "unassigned": len(collects.unassigned_opinions(session=db, event_id=event.id)),
+        "form": {**blank, "consultation_id": str(event.consultation_id), **form},
         "entry_key": f"entry-{secrets.token_urlsafe(12)}",
     }
     return draw(request, "events/entry.html", context, problem)
 
 
-def section_labels(db: Session, consultation_id: int) -> dict[int, str]:
-    return {s.id: s.label for s in lookups.consultation_sections(db, consultation_id)}
+def row_context(db: Session, event: Event, opinions: list[Opinion]) -> dict[str, Any]:
+    """What a recorded line shows: its draft (when the event collects for several), section,
+    speaker and the organisation it is credited to."""
+    drafts = collects.collected(session=db, event=event)
+    sections = {s.id: s.label for c in drafts for s in lookups.consultation_sections(db, c.id)}
+    return {
+        "drafts": drafts,
+        "draft_names": {c.id: c.draft_title for c in drafts} if len(drafts) > 1 else {},
+        "sections": sections,
+        "person_names": person_names(db, {o.author_person_id for o in opinions}),
+        "org_names": org_names(db, {o.on_behalf_of_id for o in opinions}),
+    }
 
 
 @router.get("/events/{event_id}/entry", **PAGE)
-def entry_page(request: Request, db: Db, event: Event = Depends(managed_event)) -> HTMLResponse:
-    return draw_entry_page(request, db, event, {})
+def entry_page(
+    request: Request,
+    db: Db,
+    draft: Annotated[str, Query(max_length=20)] = "",
+    event: Event = Depends(managed_event),
+) -> HTMLResponse:
+    """The fast entry; `draft`: the draft chosen on the last line (kept for the next)."""
+    chosen = draft if draft.isdigit() else str(event.consultation_id)
+    return draw_entry_page(request, db, event, {"consultation_id": chosen})
 
 
 def record_event_opinion(
@@ -508,6 +588,8 @@ def entry_from_form(form: FormFields) -> EventOpinionIn:
     return parse_form(
         EventOpinionIn,
         {},
+        consultation_id=as_id(field_text(form, "consultation_id")[:20]),
+        credited_organisation_id=as_id(field_text(form, "credit")[:20]),
         text=field_text(form, "text"),
         kind=field_text(form, "kind") or OpinionKind.COMMENT.value,
         speaker_person_id=person_id,
@@ -528,7 +610,7 @@ def add_opinion_page(
     settings: Settings = Depends(get_settings),
 ) -> Response:
     """One opinion of the fast entry: the new row for htmx, else back to the entry page."""
-    typed = {name: field_text(form, name) for name in ("speaker", "section", "kind", "text")}
+    typed = {name: field_text(form, name) for name in ENTRY_FIELDS}
 
     def redraw(problem: Problem) -> Response:
         if is_htmx(request):
@@ -539,12 +621,11 @@ def add_opinion_page(
     with redraw_on_error(request, db, redraw):
         opinion = record_event_opinion(db, principal, event, entry_from_form(form), settings)
     if not is_htmx(request):
-        return see_other(f"/events/{event.id}/entry")
+        return see_other(f"/events/{event.id}/entry?draft={opinion.consultation_id}")
     _ = translator(request_language(request))
     context = {
         "o": opinion,
-        "sections": section_labels(db, event.consultation_id),
-        "person_names": person_names(db, {opinion.author_person_id}),
+        **row_context(db, event, [opinion]),
         "opinion_kinds": opinion_kind_labels(_),
     }
     return render(request, "events/_entry_row.html", context)
@@ -563,9 +644,57 @@ def api_add_opinion(
     principal: Principal = Depends(require_staff),
     settings: Settings = Depends(get_settings),
 ) -> EventOpinionOut:
-    """Record an opinion voiced at the event (channel "event")."""
+    """Record an opinion voiced at the event (channel "event") on one of the drafts it collects
+    for (`consultation_id`, default its own; another is refused), the section reference
+    resolved in that draft only, credited to `credited_organisation_id` (default: the speaker's
+    organisation, else the first organiser)."""
     opinion = record_event_opinion(db, principal, event, body, settings)
     return EventOpinionOut.model_validate(opinion, from_attributes=True)
+
+
+# --- credit: the organisation unassigned opinions count for ----------------------------------
+
+
+def credit(db: Session, principal: Principal, event: Event, body: CreditIn) -> int:
+    """Credit the event's unassigned opinions: the use case of the page and the API."""
+    return collects.credit_unassigned(
+        session=db, event=event, organisation_id=body.organisation_id,
+        actor_person_id=principal.person_id,
+    )  # fmt: skip
+
+
+@router.post("/events/{event_id}/credit", **FORM_POST)
+def credit_page(
+    request: Request,
+    form: FormFields,
+    db: Tx,
+    event: Event = Depends(managed_event),
+    principal: Principal = Depends(require_staff),
+) -> Response:
+    def redraw(problem: Problem) -> Response:
+        return draw_entry_page(request, db, event, {}, problem)
+
+    with redraw_on_error(request, db, redraw):
+        organisation_id = as_id(field_text(form, "organisation_id")[:20])
+        count = credit(
+            db, principal, event, parse_form(CreditIn, {}, organisation_id=organisation_id)
+        )
+    _ = translator(request_language(request))
+    add_flash(request, _("{count} opinions were credited.", count=count))
+    return see_other(f"/events/{event.id}/entry")
+
+
+@router.post("/api/v1/events/{event_id}/credit", response_model=CreditOut, **API_POST)
+def api_credit(
+    body: CreditIn,
+    db: Tx,
+    event: Event = Depends(managed_event),
+    principal: Principal = Depends(require_staff),
+) -> CreditOut:
+    """Credit every opinion of the event that counts for no organisation (no on-behalf-of
+    organisation, no author with an organisation) to one of its organisers or attendees'
+    organisations."""
+    return CreditOut(credited=credit(db, principal, event, body))
 
 
 # --- type-ahead -----------------------------------------------------------------------------
@@ -608,6 +737,23 @@ def people_options(
     consultation: Consultation = Viewed,
 ) -> HTMLResponse:
     choices = people_choices(db, picked(q or speaker or person)[1])
+    return render(request, "events/_options.html", {"choices": choices})
+
+
+@router.get("/events/{event_id}/lookup/sections", **PAGE)
+def event_section_options(
+    request: Request,
+    db: Db,
+    section: Typed = "",
+    consultation_id: Annotated[str, Query(max_length=20)] = "",
+    event: Event = Depends(managed_event),
+) -> HTMLResponse:
+    """Sections of the draft chosen on the fast-entry line (default: the event's own)."""
+    chosen = (
+        int(consultation_id) if consultation_id.isdigit() and len(consultation_id) < 10 else None
+    )
+    target = collects.check_collects(session=db, event=event, consultation_id=chosen)
+    choices = section_choices(db, target, picked(section)[1])
     return render(request, "events/_options.html", {"choices": choices})
 
 

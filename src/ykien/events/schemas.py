@@ -37,6 +37,12 @@ class EventIn(BaseModel):
     organiser_ids: list[DbId] = Field(default_factory=list, max_length=200)
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=2_000)
     topic_draft_ids: list[DbId] = Field(default_factory=list, max_length=50)
+    consultation_ids: list[DbId] | None = Field(
+        default=None,
+        max_length=50,
+        description="the other consultations (drafts) the event collects opinions for; "
+        "its own is always one; omitted on edit: unchanged",
+    )
 
 
 class EventOpinionIn(BaseModel):
@@ -48,6 +54,14 @@ class EventOpinionIn(BaseModel):
     section_ref: str | None = Field(default=None, max_length=200, description='"đ5", "k2 đ5"')
     proposed_wording: str | None = Field(default=None, max_length=100_000)
     idempotency_key: str | None = Field(default=None, max_length=200)
+    consultation_id: DbId | None = Field(
+        default=None, description="one the event collects for; default: the event's own"
+    )
+    credited_organisation_id: DbId | None = Field(
+        default=None,
+        description="the organisation the opinion counts for: the speaker's or an organiser; "
+        "default: the speaker's, else the first organiser",
+    )
 
 
 class AttendeeOut(BaseModel):
@@ -60,6 +74,7 @@ class AttendeeOut(BaseModel):
 
 class EventOpinionOut(BaseModel):
     id: int
+    consultation_id: int
     text: str
     kind: str
     section_id: int | None
@@ -97,11 +112,22 @@ class EventDetailOut(BaseModel):
     minutes: str
     minutes_filename: str | None
     organisers: list[dict[str, Any]]
+    consultations: list[dict[str, Any]]
     attendees: list[AttendeeOut]
     topics: list[dict[str, Any]]
     opinions: list[EventOpinionOut]
     recommendations: list[RecommendationOut]
     earlier_open_recommendations: list[RecommendationOut]
+
+
+class CreditIn(BaseModel):
+    """Credit every opinion of the event that counts for no organisation to this one."""
+
+    organisation_id: DbId
+
+
+class CreditOut(BaseModel):
+    credited: int
 
 
 class PersonChoiceOut(BaseModel):

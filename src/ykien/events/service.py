@@ -25,11 +25,13 @@ from ykien.consultations.models import Consultation
 from ykien.db.base import utcnow
 from ykien.drafts import service as drafts
 from ykien.errors import NotFound, UserError
+from ykien.events import collects
 from ykien.events.checks import checked, checked_kind, required, sha256
 from ykien.events.lookups import resolve_section
 from ykien.events.models import (
     Event,
     EventAttendee,
+    EventConsultation,
     EventKind,
     EventOrganiser,
     EventStatus,
@@ -243,10 +245,12 @@ def create_event(
     topic_consultation_ids: Sequence[int] = (),
     topic_draft_ids: Sequence[int] = (),
     topic_labels: Sequence[str] = (),
+    consultation_ids: Sequence[int] = (),
     status: str = EventStatus.CONFIRMED,
     actor_person_id: int | None = None,
 ) -> Event:
-    """Record an event under a consultation, with its organisers, attendees and topics."""
+    """Record an event under a consultation, with its organisers, attendees and topics; it
+    collects opinions for that consultation and the others of `consultation_ids`."""
     consultations.get(session=session, consultation_id=consultation_id)
     fields = _event_fields(
         session,
@@ -278,12 +282,13 @@ def create_event(
     )
     session.add(event)
     session.flush()
+    collects.set_collected(session=session, event=event, consultation_ids=consultation_ids)
     _set_organisers(session, event, organiser_ids)
     _set_attendees(session, event, attendees)
     _add_topics(
         session,
         event,
-        consultation_ids=[consultation_id, *topic_consultation_ids],
+        consultation_ids=[consultation_id, *consultation_ids, *topic_consultation_ids],
         draft_ids=topic_draft_ids,
         labels=topic_labels,
     )
@@ -312,6 +317,7 @@ def _audit_created(
             "starts_at": event.starts_at.isoformat(),
             "organisers": list(dict.fromkeys(organiser_ids)),
             "attendees": attendee_count,
+            "consultations": collects.collected_ids(session=session, event=event),
         },
     )
 
@@ -333,9 +339,11 @@ def update_event(
     minutes_sha256: str | None = None,
     organiser_ids: Sequence[int] = (),
     attendees: Sequence[AttendeeIn] | None = None,
+    consultation_ids: Sequence[int] | None = None,
     actor_person_id: int | None = None,
 ) -> Event:
-    """Change an event's fields and organisers (and attendees and minutes when given)."""
+    """Change an event's fields and organisers (and attendees, minutes and the consultations
+    it collects for when given)."""
     event = get_event(session=session, event_id=event_id)
     fields = _event_fields(
         session,
@@ -367,6 +375,9 @@ def update_event(
     _set_organisers(session, event, organiser_ids)
     if attendees is not None:
         _set_attendees(session, event, attendees)
+    if consultation_ids is not None:
+        collects.set_collected(session=session, event=event, consultation_ids=consultation_ids)
+        _add_topics(session, event, consultation_ids=consultation_ids)
     session.flush()
     audit.record(
         session=session,
@@ -437,12 +448,15 @@ def _counts(
 
 
 def list_events(*, session: Session, consultation_id: int) -> list[EventSummary]:
-    """The consultation's events, latest first, with their counts."""
+    """The events recorded under the consultation or collecting for it, latest first."""
     consultations.get(session=session, consultation_id=consultation_id)
+    collecting = select(EventConsultation.event_id).where(
+        EventConsultation.consultation_id == consultation_id
+    )
     events = list(
         session.scalars(
             select(Event)
-            .where(Event.consultation_id == consultation_id)
+            .where(or_(Event.consultation_id == consultation_id, Event.id.in_(collecting)))
             .order_by(Event.starts_at.desc(), Event.id.desc())
         )
     )
@@ -488,6 +502,8 @@ class EventDetail:
     recommendations: list[Recommendation]
     # for a dialogue meeting: earlier recommendations to the same addressees still open
     earlier_open: list[Recommendation] = field(default_factory=list)
+    # the consultations (drafts) the event collects for, its own first
+    consultations: list[collects.CollectedConsultation] = field(default_factory=list)
 
 
 def event_detail(*, session: Session, event_id: int) -> EventDetail:
@@ -525,6 +541,7 @@ def event_detail(*, session: Session, event_id: int) -> EventDetail:
         )
     )
     detail = EventDetail(event, organisers, attendees, topics, event_opinions, recommendations)
+    detail.consultations = collects.collected(session=session, event=event)
     if event.kind == EventKind.DIALOGUE:
         detail.earlier_open = earlier_open_recommendations(session=session, event_id=event_id)
     return detail
@@ -544,13 +561,9 @@ def _topic_label(session: Session, topic: EventTopic) -> str:
 
 
 def _author_fields(
-    session: Session,
-    event: Event,
-    *,
-    person_id: int | None,
-    name: str | None,
+    session: Session, consultation_id: int, *, person_id: int | None, name: str | None
 ) -> dict[str, Any]:
-    """submit()'s author fields: the person if in scope, else their name, else the organiser."""
+    """submit()'s author fields: the person if in scope, else their name, else none."""
     if person_id is not None:
         person = session.get(Person, person_id)
         if person is None:
@@ -560,21 +573,11 @@ def _author_fields(
                 f"Person {person_id} does not exist.",
             )
         if consultations.person_in_scope(
-            session=session, consultation_id=event.consultation_id, person_id=person_id
+            session=session, consultation_id=consultation_id, person_id=person_id
         ):
             return {"author_person_id": person_id}
         return {"author_name": person.full_name}
-    if name:
-        return {"author_name": name}
-    scope = consultations.scope_org_ids(session=session, consultation_id=event.consultation_id)
-    for organisation_id in session.scalars(
-        select(EventOrganiser.organisation_id)
-        .where(EventOrganiser.event_id == event.id)
-        .order_by(EventOrganiser.id)
-    ):
-        if organisation_id in scope:
-            return {"on_behalf_of_id": organisation_id}
-    return {"author_name": event.title[:MAX_NAME]}
+    return {"author_name": name} if name else {}
 
 
 def _ensure_attendee(session: Session, event: Event, person_id: int | None, name: str) -> None:
@@ -599,28 +602,32 @@ def add_event_opinion(
     kind: str = OpinionKind.COMMENT,
     proposed_wording: str | None = None,
     idempotency_key: str | None = None,
+    consultation_id: int | None = None,
+    credited_organisation_id: int | None = None,
     actor_person_id: int | None = None,
     max_chars: int = 10_000,
     now: datetime | None = None,
 ) -> Opinion:
-    """Record one opinion voiced at the event (channel "event"), the section given as typed."""
+    """Record one opinion voiced at the event (channel "event") on one of the drafts it
+    collects for (default: its own), the section given as typed in that draft, credited to
+    the organisation chosen (default: the speaker's, else the first organiser)."""
     event = get_event(session=session, event_id=event_id)
+    target = collects.check_collects(session=session, event=event, consultation_id=consultation_id)
     name = checked(speaker_name, limit=MAX_NAME, field_vi="Người phát biểu", field_en="Speaker")
     if section_id is None and section_ref and section_ref.strip():
-        section = resolve_section(
-            session=session, consultation_id=event.consultation_id, typed=section_ref
-        )
-        if section is None:
-            raise UserError(
-                "section_reference_unknown",
-                f"Không tìm thấy mục “{section_ref.strip()[:80]}” trong dự thảo.",
-                f"No section “{section_ref.strip()[:80]}” in the draft.",
-            )
-        section_id = section.id
-    author = _author_fields(session, event, person_id=speaker_person_id, name=name or None)
+        section_id = _section_in(session, target, section_ref)
+    author = _author_fields(session, target, person_id=speaker_person_id, name=name or None)
+    credited = _credit(
+        session, event, target, author, chosen=credited_organisation_id,
+        person_id=speaker_person_id, name=name or None,
+    )  # fmt: skip
+    if credited is not None:
+        author["on_behalf_of_id"] = credited
+    elif not author:
+        author["author_name"] = event.title[:MAX_NAME]
     result = opinions.submit(
         session=session,
-        consultation_id=event.consultation_id,
+        consultation_id=target,
         text=text,
         kind=kind,
         section_id=section_id,
@@ -646,9 +653,44 @@ def add_event_opinion(
             entity_type="event",
             entity_id=event.id,
             actor_person_id=actor_person_id,
-            payload={"opinion_id": result.opinion.id},
+            payload={"opinion_id": result.opinion.id, "consultation_id": target},
         )
     return result.opinion
+
+
+def _credit(
+    session: Session,
+    event: Event,
+    consultation_id: int,
+    author: dict[str, Any],
+    *,
+    chosen: int | None,
+    person_id: int | None,
+    name: str | None,
+) -> int | None:
+    """The on-behalf-of organisation of an event opinion: none when unchosen and the author
+    already counts for their own organisation."""
+    speaker_org = collects.speaker_organisation(session, event, person_id=person_id, name=name)
+    if chosen is None and "author_person_id" in author:
+        person = session.get(Person, author["author_person_id"])
+        if person is not None and person.organisation_id is not None:
+            return None
+    return collects.credited_organisation(
+        session, event, consultation_id=consultation_id, chosen=chosen, speaker_org=speaker_org
+    )
+
+
+def _section_in(session: Session, consultation_id: int, typed: str) -> int:
+    """The section a typed reference names in the consultation's draft; refused otherwise."""
+    section = resolve_section(session=session, consultation_id=consultation_id, typed=typed)
+    if section is None:
+        title = consultations.get(session=session, consultation_id=consultation_id).title
+        raise UserError(
+            "section_reference_unknown",
+            f"Không tìm thấy mục “{typed.strip()[:80]}” trong dự thảo “{title[:120]}”.",
+            f"No section “{typed.strip()[:80]}” in the draft “{title[:120]}”.",
+        )
+    return section.id
 
 
 # ---------------------------------------------------------------------------------------------

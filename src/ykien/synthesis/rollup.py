@@ -30,7 +30,8 @@ from ykien.analysis.models import (
     counts_in_campaign,
 )
 from ykien.analysis.service import unique_key
-from ykien.opinions.models import Opinion, OpinionStatus
+from ykien.consultations.models import Consultation
+from ykien.opinions.models import Channel, Opinion, OpinionStatus
 from ykien.orgs.models import Organisation
 from ykien.synthesis.models import Synthesis, SynthesisStatus
 
@@ -101,6 +102,16 @@ def _campaign_of(consultation_id: int) -> Any:
     )
 
 
+def counted(session: Session, consultation_id: int) -> Any:
+    """The condition on opinions the consultation's counting rule sets: all visible opinions,
+    or, when opinions only spoken at meetings are not counted, those of other channels."""
+    spoken = session.scalar(
+        select(Consultation.count_spoken_only).where(Consultation.id == consultation_id)
+    )
+    visible = Opinion.status != OpinionStatus.HIDDEN
+    return visible if spoken is not False else visible & (Opinion.channel != Channel.EVENT)
+
+
 def _groups(session: Session, consultation_id: int) -> list[tuple[Any, ...]]:
     """(author organisation, behalf organisation, campaign, opinions) over visible opinions."""
     campaign = _campaign_of(consultation_id)
@@ -110,7 +121,7 @@ def _groups(session: Session, consultation_id: int) -> list[tuple[Any, ...]]:
         .select_from(Opinion)
         .outerjoin(Person, Person.id == Opinion.author_person_id)
         .outerjoin(campaign, campaign.c.opinion_id == Opinion.id)
-        .where(Opinion.consultation_id == consultation_id, Opinion.status != OpinionStatus.HIDDEN)
+        .where(Opinion.consultation_id == consultation_id, counted(session, consultation_id))
         .group_by(*columns)
     )
     return [tuple(row) for row in session.execute(query)]
@@ -167,7 +178,7 @@ def _own_keys(session: Session, consultation_id: int, organisation_id: int) -> s
     database could only answer by scanning every opinion.
     """
     visible = select(Opinion.id, unique_key(consultation_id)).where(
-        Opinion.consultation_id == consultation_id, Opinion.status != OpinionStatus.HIDDEN
+        Opinion.consultation_id == consultation_id, counted(session, consultation_id)
     )
     authors = select(Person.id).where(Person.organisation_id == organisation_id)
     by_author = session.execute(visible.where(Opinion.author_person_id.in_(authors))).all()

@@ -49,6 +49,7 @@ from ykien.synthesis.reading import (
     pending_children,
     view,
 )
+from ykien.synthesis.rollup import counted
 from ykien.synthesis.store import (
     INSERT_CHUNK,
     MAX_QUOTES,
@@ -129,14 +130,15 @@ class _Bucket:
         return self.own | self.from_children
 
 
-def _own_opinions(consultation_id: int, organisation_id: int) -> Select[Any]:
-    """Visible opinions authored by the organisation's people or given on its behalf."""
+def _own_opinions(session: Session, consultation_id: int, organisation_id: int) -> Select[Any]:
+    """Visible opinions authored by the organisation's people or given on its behalf (those
+    the consultation's counting rule counts)."""
     return (
         select(Opinion.id)
         .outerjoin(Person, Person.id == Opinion.author_person_id)
         .where(
             Opinion.consultation_id == consultation_id,
-            Opinion.status != OpinionStatus.HIDDEN,
+            counted(session, consultation_id),
             or_(
                 Opinion.on_behalf_of_id == organisation_id,
                 Person.organisation_id == organisation_id,
@@ -308,14 +310,18 @@ def _describe_own(session: Session, bucket: _Bucket) -> tuple[str, list[int]]:
     return " ".join(sentence.text for sentence in summary), list(quotes)
 
 
-def _synthesis_summary(org_name: str, total: int, own: int, children: Sequence[Synthesis]) -> str:
+def _synthesis_summary(
+    org_name: str, total: int, own: int, children: Sequence[Synthesis], *, spoken: bool = True
+) -> str:
     text = (
         f"{org_name} tổng hợp {total} ý kiến: {own} ý kiến của cán bộ, đảng viên, "
         f"đoàn viên, hội viên thuộc đơn vị"
     )
     if children:
         text += f" và ý kiến từ báo cáo tổng hợp của {len(children)} đơn vị trực thuộc"
-    return text + "."
+    if spoken:
+        return text + "; kể cả ý kiến chỉ phát biểu tại hội nghị, tọa đàm."
+    return text + "; không tính ý kiến chỉ phát biểu tại hội nghị, tọa đàm."
 
 
 @dataclass(frozen=True)
@@ -424,7 +430,7 @@ def draft_synthesis(
     Refreshing recomputes the opinion sets and keeps what a person edited (titles, summaries,
     order). A signed-off latest revision is refused: start a new revision first.
     """
-    consultations.get(session=session, consultation_id=consultation_id)
+    consultation = consultations.get(session=session, consultation_id=consultation_id)
     org = orgs.get(session=session, organisation_id=organisation_id)
     current = latest(
         session=session, consultation_id=consultation_id, organisation_id=organisation_id
@@ -436,7 +442,7 @@ def draft_synthesis(
             "The latest synthesis is signed off; start a new revision to draft again.",
         )
     buckets: dict[ItemKey, _Bucket] = {}
-    own = _own_opinions(consultation_id, organisation_id)
+    own = _own_opinions(session, consultation_id, organisation_id)
     _add_own(session, buckets, own)
     children = _add_children(
         session, buckets, consultation_id=consultation_id, organisation_id=organisation_id
@@ -455,7 +461,9 @@ def draft_synthesis(
     own_total = len(set().union(*(b.own for b in buckets.values())))
     total = len(set().union(*(b.opinion_ids for b in buckets.values())))
     if not synthesis.summary_edited:
-        synthesis.summary = _synthesis_summary(org.name, total, own_total, children)
+        synthesis.summary = _synthesis_summary(
+            org.name, total, own_total, children, spoken=consultation.count_spoken_only
+        )
     synthesis.updated_at = utcnow()
     _record(
         session,

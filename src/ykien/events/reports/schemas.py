@@ -21,6 +21,8 @@ class ReportItemOut(BaseModel):
     edited_text: str | None
     person_id: int | None
     organisation_id: int | None
+    consultation_id: int | None
+    credited_organisation_id: int | None
 
 
 class ReportOut(BaseModel):
@@ -40,6 +42,12 @@ class ReviewIn(BaseModel):
     edited_text: str | None = Field(default=None, max_length=100_000)
     person_id: DbId | None = None
     organisation_id: DbId | None = None
+    consultation_id: DbId | None = Field(
+        default=None, description="an opinion: the draft it is about; a draft: its consultation"
+    )
+    credited_organisation_id: DbId | None = Field(
+        default=None, description="an opinion: the organisation it counts for"
+    )
 
 
 class ConfirmReportIn(BaseModel):

@@ -248,6 +248,8 @@ def review_item(
     edited_text: str | None = None,
     person_id: int | None = None,
     organisation_id: int | None = None,
+    consultation_id: int | None = None,
+    credited_organisation_id: int | None = None,
     actor_person_id: int | None = None,
 ) -> ReportItem:
     """Accept, reject or edit one extracted item and link it to a person or organisation."""
@@ -277,6 +279,10 @@ def review_item(
     item.edited_text = edited if edited and edited != item.text else None
     item.person_id = person_id
     item.organisation_id = organisation_id
+    if consultation_id is not None:
+        consultations.get(session=session, consultation_id=consultation_id)
+    item.consultation_id = consultation_id
+    item.credited_organisation_id = credited_organisation_id
     session.flush()
     audit.record(
         session=session,
@@ -392,6 +398,9 @@ def confirm_report(
         organiser_ids=organiser_ids,
         attendees=attendees,
         topic_labels=[_value(i) for i in accepted if i.field == "draft"],
+        consultation_ids=[
+            i.consultation_id for i in accepted if i.field == "draft" and i.consultation_id
+        ],
         actor_person_id=actor_person_id,
     )
     opinion_ids = _confirm_statements(session, event, accepted, actor_person_id, now)
@@ -441,8 +450,7 @@ def _confirm_statements(
     now: datetime,
 ) -> list[int]:
     """Opinions (and recommendations with their opinions) from the accepted statements."""
-    sections = consultation_sections(session, event.consultation_id)
-    index = SectionIndex(sections)
+    indexes: dict[int, tuple[list[Any], SectionIndex]] = {}
     raised_by = session.scalars(
         select(EventOrganiser.organisation_id)
         .where(EventOrganiser.event_id == event.id)
@@ -452,6 +460,11 @@ def _confirm_statements(
     for item in accepted:
         if item.field not in ("opinion", "recommendation"):
             continue
+        target = item.consultation_id or event.consultation_id
+        if target not in indexes:
+            sections = consultation_sections(session, target)
+            indexes[target] = (sections, SectionIndex(sections))
+        sections, index = indexes[target]
         found = index.resolve_text(_value(item))
         opinion = add_event_opinion(
             session=session,
@@ -461,13 +474,15 @@ def _confirm_statements(
             section_id=sections[found].id if found is not None else None,
             kind=OpinionKind.RECOMMENDATION if item.field == "recommendation" else "comment",
             idempotency_key=f"event-report:{item.report_id}:{item.id}",
+            consultation_id=item.consultation_id,
+            credited_organisation_id=item.credited_organisation_id,
             now=now,
         )
         created.append(opinion.id)
         if item.field == "recommendation":
             create_recommendation(
                 session=session,
-                consultation_id=event.consultation_id,
+                consultation_id=target,
                 text=_value(item),
                 event_id=event.id,
                 opinion_id=opinion.id,
