@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ykien.types import DbId
 
 MAX_ID = 2_147_483_647
-TARGET_PATTERN = "^(opinion|theme|campaign)$"
+TARGET_PATTERN = "^(opinion|theme|campaign)$"  # what a queue forwards within a consultation
+# what a decision answers: also a synthesis item forwarded up from a lower level
+DECISION_TARGET_PATTERN = "^(opinion|theme|campaign|item)$"
 
 
 class SubcommitteeOut(BaseModel):
@@ -102,7 +104,7 @@ class ForwardIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    target_type: str = Field(pattern=TARGET_PATTERN)
+    target_type: str = Field(pattern=DECISION_TARGET_PATTERN)
     target_id: DbId = Field(ge=1, le=MAX_ID)
     outcome: str
     explanation: str = Field(max_length=100_000)
