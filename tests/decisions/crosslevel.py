@@ -5,7 +5,7 @@ sections, the bloc's synthesis consolidating unit A's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,10 @@ class CrossWorld:
     chair: int  # person id: chair of the centre (approves)
 
 
-def build_cross_world(session: Session, world: World | None = None) -> CrossWorld:
+def build_cross_world(
+    session: Session, world: World | None = None, *, now: datetime | None = NOW
+) -> CrossWorld:
+    """The centre's consultation and the bloc's collection on it (opinions given at `now`)."""
     world = world or build_world(session)
     centre = orgs.create(session=session, name="Ban Chấp hành Trung ương", kind="party_committee")
     version_id = world.consultation.draft_version_id
@@ -84,7 +87,7 @@ def build_cross_world(session: Session, world: World | None = None) -> CrossWorl
             consultation_id=consultation_id,
             text=text,
             section_id=world.section(label).id if label else None,
-            now=NOW,
+            now=now,
             **extra,
         ).opinion.id
 

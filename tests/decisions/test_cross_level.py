@@ -49,7 +49,9 @@ def test_each_subcommittee_receives_exactly_its_sections_items(
 
 
 def test_the_drill_down_gives_each_opinions_origin(session: Session, cross: CrossWorld) -> None:
-    forwarding.forward_up(session=session, synthesis_id=sign_bloc_synthesis(session, cross), by=None)
+    forwarding.forward_up(
+        session=session, synthesis_id=sign_bloc_synthesis(session, cross), by=None
+    )
     rows = forwarding.forwarded_queue(session=session, subcommittee_id=cross.terms_sub.id)
     row = next(r for r in rows if r.title.startswith("Điều 4"))
     assert (row.organisation, row.from_consultation_id, row.revision) == (
@@ -58,7 +60,9 @@ def test_the_drill_down_gives_each_opinions_origin(session: Session, cross: Cros
         1,
     )
     assert (row.raw_count, row.opinion_count) == (1, 1)
-    drill = forwarding.drill(session=session, subcommittee_id=cross.terms_sub.id, forwarded_id=row.id)
+    drill = forwarding.drill(
+        session=session, subcommittee_id=cross.terms_sub.id, forwarded_id=row.id
+    )
     [origin] = drill.opinions
     assert (origin.organisation, origin.via, origin.channel) == (
         cross.world.unit_a.name,
@@ -130,7 +134,9 @@ def test_only_a_signed_synthesis_of_a_child_organiser_goes_up(
 
 
 def test_a_centre_decision_reaches_the_childs_author(session: Session, cross: CrossWorld) -> None:
-    forwarding.forward_up(session=session, synthesis_id=sign_bloc_synthesis(session, cross), by=None)
+    forwarding.forward_up(
+        session=session, synthesis_id=sign_bloc_synthesis(session, cross), by=None
+    )
     row = next(
         r
         for r in forwarding.forwarded_queue(session=session, subcommittee_id=cross.terms_sub.id)
@@ -188,7 +194,9 @@ def test_the_parent_counts_direct_and_forwarded_opinions_separately(
 ) -> None:
     before = forwarding.level_counts(session=session, consultation_id=cross.parent.id)
     assert (before.direct, before.forwarded, before.total) == (1, 0, 1)
-    forwarding.forward_up(session=session, synthesis_id=sign_bloc_synthesis(session, cross), by=None)
+    forwarding.forward_up(
+        session=session, synthesis_id=sign_bloc_synthesis(session, cross), by=None
+    )
     after = forwarding.level_counts(session=session, consultation_id=cross.parent.id)
     assert (after.direct, after.forwarded, after.total) == (1, 4, 5)
     [child] = forwarding.children(session=session, consultation_id=cross.parent.id)

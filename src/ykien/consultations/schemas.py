@@ -44,6 +44,9 @@ class ManagedOut(BaseModel):
     moderation_url: str
     import_url: str | None
     analysis_url: str
+    levels_url: str = Field(
+        description="The links between levels: the owning level's draft, lower levels' collections"
+    )
 
 
 class ConsultationIn(BaseModel):

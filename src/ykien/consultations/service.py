@@ -124,7 +124,8 @@ def check_child(
     if parent.draft_version_id != draft_version_id:
         raise UserError(
             "child_version_mismatch",
-            "Đợt lấy ý kiến ở cấp dưới phải lấy ý kiến trên đúng phiên bản dự thảo của đợt cấp trên.",
+            "Đợt lấy ý kiến ở cấp dưới phải lấy ý kiến trên đúng phiên bản dự thảo "
+            "của đợt cấp trên.",
             "A lower level's collection must be on the parent consultation's draft version.",
         )
     if organiser_id == parent.organiser_id:

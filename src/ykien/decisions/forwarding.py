@@ -259,9 +259,7 @@ def _opinion_counts(session: Session, item_ids: list[int]) -> dict[int, int]:
     rows = session.execute(
         select(SynthesisItemOpinion.item_id, func.count())
         .join(Opinion, Opinion.id == SynthesisItemOpinion.opinion_id)
-        .where(
-            SynthesisItemOpinion.item_id.in_(item_ids), Opinion.status != OpinionStatus.HIDDEN
-        )
+        .where(SynthesisItemOpinion.item_id.in_(item_ids), Opinion.status != OpinionStatus.HIDDEN)
         .group_by(SynthesisItemOpinion.item_id)
     )
     return {item_id: int(n) for item_id, n in rows}
@@ -285,7 +283,9 @@ def _latest_item_decisions(
     return found
 
 
-def _rows_query(current_only: bool = True) -> Select[Any]:
+def _rows_query(
+    current_only: bool = True,
+) -> Select[ForwardedItem, SynthesisItem, Synthesis, str, str]:
     query = (
         select(ForwardedItem, SynthesisItem, Synthesis, Organisation.name, Consultation.title)
         .join(SynthesisItem, SynthesisItem.id == ForwardedItem.synthesis_item_id)
@@ -300,7 +300,9 @@ def _rows_query(current_only: bool = True) -> Select[Any]:
 
 
 def _queue_items(
-    session: Session, consultation_id: int, rows: Sequence[Row[Any]]
+    session: Session,
+    consultation_id: int,
+    rows: Sequence[Row[ForwardedItem, SynthesisItem, Synthesis, str, str]],
 ) -> list[ForwardedQueueItem]:
     item_ids = [item.id for _, item, _, _, _ in rows]
     counts = _opinion_counts(session, item_ids)
@@ -328,9 +330,7 @@ def _queue_items(
 def forwarded_queue(*, session: Session, subcommittee_id: int) -> list[ForwardedQueueItem]:
     """The items forwarded up to this subcommittee (current revisions only), with their origin."""
     sub = get_subcommittee(session=session, subcommittee_id=subcommittee_id)
-    rows = session.execute(
-        _rows_query().where(ForwardedItem.to_subcommittee_id == sub.id)
-    ).all()
+    rows = session.execute(_rows_query().where(ForwardedItem.to_subcommittee_id == sub.id)).all()
     return _queue_items(session, sub.consultation_id, rows)
 
 
@@ -382,7 +382,9 @@ def _via(session: Session, item_id: int) -> dict[int, str]:
     """opinion id -> the child organisation whose consolidated item brought it in."""
     rows = session.execute(
         select(SynthesisItemOpinion.opinion_id, Organisation.name)
-        .join(SynthesisItemSource, SynthesisItemSource.child_item_id == SynthesisItemOpinion.item_id)
+        .join(
+            SynthesisItemSource, SynthesisItemSource.child_item_id == SynthesisItemOpinion.item_id
+        )
         .join(SynthesisItem, SynthesisItem.id == SynthesisItemSource.child_item_id)
         .join(Synthesis, Synthesis.id == SynthesisItem.synthesis_id)
         .join(Organisation, Organisation.id == Synthesis.organisation_id)
@@ -462,9 +464,7 @@ class LevelCounts:
 def _forwarded_opinions(consultation_id: int) -> Select[Any]:
     return (
         select(SynthesisItemOpinion.opinion_id)
-        .join(
-            ForwardedItem, ForwardedItem.synthesis_item_id == SynthesisItemOpinion.item_id
-        )
+        .join(ForwardedItem, ForwardedItem.synthesis_item_id == SynthesisItemOpinion.item_id)
         .join(Opinion, Opinion.id == SynthesisItemOpinion.opinion_id)
         .where(
             ForwardedItem.to_consultation_id == consultation_id,

@@ -171,7 +171,7 @@ CHANGE_LABELS: dict[str, str] = {
 VIA_LABELS: dict[str, str] = {
     TargetType.CAMPAIGN: "This answer covers the whole campaign",
     TargetType.THEME: "This answer covers the whole theme",
-    TargetType.ITEM: "Answered by the level that owns the draft, on the item your opinion was forwarded in",
+    TargetType.ITEM: "Answered by the level that owns the draft, on the item it was forwarded in",
 }
 SYNTHESIS_LABELS: dict[str, str] = {
     "draft": "Being drafted",

@@ -29,8 +29,8 @@ from ykien.decisions.access import (
 from ykien.decisions.models import Decision
 from ykien.decisions.routes.common import TAGS, decision_out, labels, text_of
 from ykien.decisions.schemas import (
-    MAX_ID,
     DECISION_TARGET_PATTERN,
+    MAX_ID,
     DecisionEditIn,
     DecisionIn,
     DecisionOut,

@@ -57,9 +57,7 @@ def upgrade() -> None:
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
         batch_op.create_index(batch_op.f(f"ix_{TABLE}_synthesis_id"), ["synthesis_id"])
         batch_op.create_index(batch_op.f(f"ix_{TABLE}_synthesis_item_id"), ["synthesis_item_id"])
-        batch_op.create_index(
-            "ix_forwarded_items_to", ["to_consultation_id", "to_subcommittee_id"]
-        )
+        batch_op.create_index("ix_forwarded_items_to", ["to_consultation_id", "to_subcommittee_id"])
         batch_op.create_index(
             "ix_forwarded_items_from", ["from_consultation_id", "from_organisation_id"]
         )
