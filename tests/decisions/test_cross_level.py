@@ -201,3 +201,27 @@ def test_the_parent_counts_direct_and_forwarded_opinions_separately(
     assert (after.direct, after.forwarded, after.total) == (1, 4, 5)
     [child] = forwarding.children(session=session, consultation_id=cross.parent.id)
     assert (child.counts.direct, child.counts.forwarded, child.forwarded_revision) == (4, 0, 1)
+
+
+def test_up_a_level_in_a_childs_queue_points_to_forwarding_the_synthesis(
+    session: Session, cross: CrossWorld
+) -> None:
+    from ykien.consultations import service as consultations
+
+    world = cross.world
+    bloc_sub = consultations.add_subcommittee(
+        session=session,
+        consultation_id=cross.child.id,
+        organisation_id=world.bloc.id,
+        name="Tiểu ban Văn kiện Đảng bộ Khối",
+        section_ids=[world.section("Điều 4").id],
+    )
+    with pytest.raises(UserError) as refused:
+        decisions.forward(
+            session=session,
+            subcommittee_id=bloc_sub.id,
+            target_type=TargetType.OPINION,
+            target_id=cross.on_4,
+            to_subcommittee_id=None,
+        )
+    assert refused.value.code == "forward_through_synthesis"

@@ -20,7 +20,7 @@ from ykien.analysis.models import (
     counts_in_campaign,
 )
 from ykien.audit import service as audit
-from ykien.consultations.models import Subcommittee, SubcommitteeSection
+from ykien.consultations.models import Consultation, Subcommittee, SubcommitteeSection
 from ykien.db.base import utcnow
 from ykien.decisions.models import (
     Decision,
@@ -393,6 +393,17 @@ def level_up(
                 return candidate
         fallback = fallback or (candidates[0] if candidates else None)
     if fallback is None:
+        consultation = session.get_one(Consultation, current.consultation_id)
+        if consultation.parent_id is not None:
+            raise refusal(
+                "forward_through_synthesis",
+                "Đợt lấy ý kiến này lấy ý kiến trên dự thảo của cấp trên: ý kiến lên cấp trên qua "
+                "báo cáo tổng hợp. Hãy ký duyệt báo cáo tổng hợp của đơn vị tổ chức rồi chọn "
+                "“Chuyển lên cấp sở hữu dự thảo”.",
+                "This collection is on a higher level's draft: opinions go up through the "
+                "synthesis. Sign the organiser's synthesis off, then forward it to the owning "
+                "level.",
+            )
         raise refusal(
             "no_higher_subcommittee",
             "Không có tiểu ban cấp trên trong đợt lấy ý kiến này.",
