@@ -3,13 +3,16 @@ centre's subcommittees, their queues and drill-down, and the centre's decisions 
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.decisions.crosslevel import CrossWorld, build_cross_world, sign_bloc_synthesis
+from ykien.accounts.models import Person
 from ykien.audit.models import AuditEvent
-from ykien.decisions import forwarding
+from ykien.decisions import forwarding, notify
 from ykien.decisions import service as decisions
 from ykien.decisions.models import ForwardedItem, TargetType
 from ykien.errors import Conflict, UserError
@@ -171,6 +174,13 @@ def test_a_centre_decision_reaches_the_childs_author(session: Session, cross: Cr
     assert (child_row.items_forwarded, child_row.items_answered) == (4, 1)
     report = decisions.responses(session=session, consultation_id=cross.parent.id)
     assert [(r.decision.id, r.opinion_count) for r in report] == [(decision.id, 1)]
+    # the e-mail of the batch, as for a decision on the opinion itself
+    session.get_one(Person, cross.world.member_a).email = "hoan@example.vn"
+    [message] = notify.publication_messages(
+        session=session, publication_id=published.publication.id, tz=ZoneInfo("Asia/Ho_Chi_Minh")
+    )
+    assert message.to_address == "hoan@example.vn"
+    assert "Thời hạn 30 ngày là quá ngắn." in message.body and "nâng thời hạn" in message.body
 
 
 def test_an_item_not_forwarded_to_the_consultation_cannot_be_decided(
