@@ -134,6 +134,12 @@ ACCESS: dict[str, set[str] | str] = {
     "/c/{consultation_id}/responses/report.{fmt}": EVERYONE,
     "/c/{consultation_id}/dashboard": ANALYSTS,
     "/api/v1/consultations/{consultation_id}/dashboard": ANALYSTS,
+    "/c/{consultation_id}/levels": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/levels": ANALYSTS,
+    "/syntheses/{synthesis_id}/forward-up": BLOC_MANAGERS,
+    "/api/v1/syntheses/{synthesis_id}/forward-up": BLOC_MANAGERS,
+    "/subcommittees/{subcommittee_id}/forwarded/{forwarded_id}": ANALYSTS,
+    "/api/v1/subcommittees/{subcommittee_id}/forwarded/{forwarded_id}": ANALYSTS,
 }
 
 
@@ -184,6 +190,7 @@ def _accounts(engine: Engine, world: World, tmp_path: Path) -> dict[str, int]:
         **_events(engine, world),
         **_decided(engine, world),
         **_synthesised(engine, world),
+        **_forwarded_up(engine, world),
     }
 
 
@@ -302,7 +309,46 @@ def _synthesised(engine: Engine, world: World) -> dict[str, Any]:
         return {"synthesis_id": drafted.id, "item_id": item.id, "fmt": "json"}
 
 
+def _forwarded_up(engine: Engine, world: World) -> dict[str, int]:
+    """Unit A's collection on the bloc's draft, its signed synthesis forwarded to the bloc's
+    subcommittee (made by _decided): the synthesis and the forwarded row."""
+    from ykien.consultations import service as consultations
+    from ykien.decisions import forwarding
+    from ykien.synthesis import service as syntheses
+
+    with unit_of_work(make_session_factory(engine)) as session:
+        child = consultations.create(
+            session=session,
+            title="Chi bộ lấy ý kiến",
+            draft_version_id=world.consultation.draft_version_id,
+            organiser_id=world.unit_a.id,
+            opens_at=world.consultation.opens_at,
+            closes_at=world.consultation.closes_at,
+            parent_id=world.consultation.id,
+        )
+        consultations.open_(session=session, consultation_id=child.id)
+        opinions.submit(
+            session=session,
+            consultation_id=child.id,
+            text="Ý kiến ở chi bộ",
+            section_id=world.section("Điều 1").id,
+            author_person_id=world.member_a,
+        )
+        drafted = syntheses.draft_synthesis(
+            session=session,
+            consultation_id=child.id,
+            organisation_id=world.unit_a.id,
+            by=None,
+            summarise=False,
+        )
+        syntheses.sign_off(session=session, synthesis_id=drafted.id, by=None)
+        row = forwarding.forward_up(session=session, synthesis_id=drafted.id, by=None).rows[0]
+        return {"child_synthesis_id": drafted.id, "forwarded_id": row.id}
+
+
 def _url(path: str, world: World, ids: dict[str, int]) -> str:
+    if "forward-up" in path:
+        ids = {**ids, "synthesis_id": ids["child_synthesis_id"]}
     url = path.format(
         consultation_id=world.consultation.id,
         organisation_id=world.unit_a.id,

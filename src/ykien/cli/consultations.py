@@ -20,7 +20,13 @@ def consultation() -> None:
 
 
 @consultation.command("create")
-@click.option("--version", "version_id", type=int, required=True, help="Draft version id.")
+@click.option("--version", "version_id", type=int, help="Draft version id (default: the parent's).")
+@click.option(
+    "--parent",
+    "parent_id",
+    type=int,
+    help="Parent consultation id: a lower level's collection on its draft.",
+)
 @click.option("--title", required=True)
 @click.option("--organiser", required=True, help="Organising organisation: id or name.")
 @click.option("--scope", multiple=True, help="Organisation in scope (repeatable; subtree).")
@@ -33,7 +39,8 @@ def consultation() -> None:
 @handles_user_errors
 def consultation_create(
     ctx: Context,
-    version_id: int,
+    version_id: int | None,
+    parent_id: int | None,
     title: str,
     organiser: str,
     scope: tuple[str, ...],
@@ -48,10 +55,17 @@ def consultation_create(
 
     with ctx.transaction() as session:
         organiser_id = organisation_id(session, organiser)
+        if version_id is None and parent_id is not None:
+            version_id = consultations.get(
+                session=session, consultation_id=parent_id
+            ).draft_version_id
+        if version_id is None:
+            raise click.UsageError("Cần --version hoặc --parent (Give --version or --parent).")
         created = consultations.create(
             session=session,
             title=title,
             draft_version_id=version_id,
+            parent_id=parent_id,
             organiser_id=organiser_id,
             scope_organisation_ids=[organisation_id(session, s) for s in scope] or None,
             opens_at=parse_date(opens),
@@ -62,3 +76,5 @@ def consultation_create(
         if open_now:
             consultations.open_(session=session, consultation_id=created.id)
         console.print(f"Đã tạo đợt lấy ý kiến #{created.id} ({created.status}): {created.title}")
+        if parent_id is not None:
+            console.print(f"Lấy ý kiến ở cấp dưới trên dự thảo của đợt #{parent_id}.")

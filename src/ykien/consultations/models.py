@@ -24,6 +24,9 @@ class Consultation(Base):
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
     draft_version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"), index=True)
+    # a lower organisation's collection on the parent's draft: its signed synthesis is forwarded
+    # to the parent's subcommittees (the parent's organiser owns the draft)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"), index=True)
     organiser_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())

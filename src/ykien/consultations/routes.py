@@ -33,6 +33,7 @@ from ykien.drafts.models import Draft, DraftKind, DraftVersion
 from ykien.drafts.schemas import DraftOut, DraftVersionOut, SectionOut
 from ykien.errors import Forbidden, NotFound, UserError
 from ykien.orgs import service as orgs
+from ykien.types import DbId
 from ykien.web.access import ConsultationFor, require_manager, roots_of
 from ykien.web.deps import MODERATOR_ROLES, PathId, Principal, current_principal, get_settings
 from ykien.web.flash import add_flash
@@ -81,6 +82,7 @@ class ConsultationPageIn(BaseModel):
     title: str = Field(max_length=500)
     description: str = Field(default="", max_length=20_000)
     draft_version_id: int | None = None
+    parent_id: DbId | None = None
     draft_kind: str = Field(default=DraftKind.OTHER.value, max_length=32)
     organiser_id: int | None = None
     scope_organisation_ids: list[int] = Field(
@@ -157,6 +159,7 @@ def create_consultation(
         identity_required=body.identity_required,
         count_spoken_only=body.count_spoken_only,
         publish=body.publish,
+        parent_id=body.parent_id,
         actor_person_id=principal.person_id,
     )
 

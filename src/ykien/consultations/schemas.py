@@ -44,12 +44,21 @@ class ManagedOut(BaseModel):
     moderation_url: str
     import_url: str | None
     analysis_url: str
+    levels_url: str = Field(
+        description="The links between levels: the owning level's draft, lower levels' collections"
+    )
 
 
 class ConsultationIn(BaseModel):
     title: str = Field(max_length=500)
     description: str = Field(default="", max_length=20_000)
-    draft_version_id: DbId
+    draft_version_id: DbId | None = Field(
+        default=None, description="Required unless parent_id is given (then the parent's version)"
+    )
+    parent_id: DbId | None = Field(
+        default=None,
+        description="A lower level's collection on this consultation's draft (same version)",
+    )
     organiser_id: DbId
     scope_organisation_ids: list[DbId] = Field(default_factory=list, max_length=2000)
     opens_at: str = Field(max_length=40, description="dd/mm/yyyy HH:MM (Vietnam time) or ISO 8601")
@@ -72,6 +81,7 @@ class ConsultationCreatedOut(BaseModel):
     description: str
     status: str
     draft_version_id: int
+    parent_id: int | None
     organiser_id: int
     scope_organisation_ids: list[int]
     opens_at: datetime

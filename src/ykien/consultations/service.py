@@ -42,9 +42,13 @@ def create(
     opinions_public: bool = True,
     identity_required: bool = True,
     count_spoken_only: bool = True,
+    parent_id: int | None = None,
     actor_person_id: int | None = None,
 ) -> Consultation:
-    """A consultation in status draft; scope defaults to the organiser's subtree."""
+    """A consultation in status draft; scope defaults to the organiser's subtree.
+
+    With `parent_id`, a lower organisation's collection on the parent's draft (see check_child).
+    """
     title = checked_title(title)
     check_window(opens_at, closes_at)
     if session.get(DraftVersion, draft_version_id) is None:
@@ -57,6 +61,14 @@ def create(
     scope_ids = list(dict.fromkeys(scope_organisation_ids or [organiser_id]))
     for org_id in scope_ids:
         orgs.get(session=session, organisation_id=org_id)
+    if parent_id is not None:
+        check_child(
+            session=session,
+            parent_id=parent_id,
+            draft_version_id=draft_version_id,
+            organiser_id=organiser_id,
+            scope_ids=scope_ids,
+        )
     consultation = Consultation(
         title=title,
         description=vt.clean(description),
@@ -69,6 +81,7 @@ def create(
         identity_required=identity_required,
         count_spoken_only=count_spoken_only,
         status=ConsultationStatus.DRAFT,
+        parent_id=parent_id,
     )
     session.add(consultation)
     session.flush()
@@ -88,9 +101,67 @@ def create(
             "scope": scope_ids,
             "opens_at": opens_at.isoformat(),
             "closes_at": closes_at.isoformat(),
+            "parent_id": parent_id,
         },
     )
     return consultation
+
+
+def check_child(
+    *,
+    session: Session,
+    parent_id: int,
+    draft_version_id: int,
+    organiser_id: int,
+    scope_ids: Iterable[int],
+) -> Consultation:
+    """Refuse a child collection that does not fit its parent consultation.
+
+    The child is on the parent's draft version; its organiser is another organisation inside
+    the parent's scope (the parent's organiser or the subtrees of its scope roots, so a bloc of
+    another tree takes part once the parent's scope names it); the child's scope stays inside the
+    parent's scope.
+    """
+    parent = get(session=session, consultation_id=parent_id)
+    if parent.draft_version_id != draft_version_id:
+        raise UserError(
+            "child_version_mismatch",
+            "Đợt lấy ý kiến ở cấp dưới phải lấy ý kiến trên đúng phiên bản dự thảo "
+            "của đợt cấp trên.",
+            "A lower level's collection must be on the parent consultation's draft version.",
+        )
+    if organiser_id == parent.organiser_id:
+        raise UserError(
+            "child_same_organiser",
+            "Đơn vị tổ chức ở cấp dưới phải khác đơn vị tổ chức của đợt cấp trên.",
+            "The lower level's organiser must differ from the parent consultation's organiser.",
+        )
+    allowed = scope_org_ids(session=session, consultation_id=parent_id)
+    allowed.update(orgs.subtree_ids(session=session, organisation_id=parent.organiser_id))
+    if organiser_id not in allowed:
+        raise UserError(
+            "child_organiser_out_of_scope",
+            "Đơn vị tổ chức ở cấp dưới phải thuộc phạm vi lấy ý kiến của đợt cấp trên.",
+            "The lower level's organiser must lie in the parent consultation's scope.",
+        )
+    if any(org_id not in allowed for org_id in scope_ids):
+        raise UserError(
+            "child_scope_out_of_scope",
+            "Phạm vi lấy ý kiến ở cấp dưới phải nằm trong phạm vi của đợt cấp trên.",
+            "The lower level's scope must lie inside the parent consultation's scope.",
+        )
+    return parent
+
+
+def children_of(*, session: Session, consultation_id: int) -> list[Consultation]:
+    """The lower levels' collections on this consultation's draft, oldest first."""
+    return list(
+        session.scalars(
+            select(Consultation)
+            .where(Consultation.parent_id == consultation_id)
+            .order_by(Consultation.id)
+        )
+    )
 
 
 def checked_title(title: str) -> str:
@@ -309,15 +380,19 @@ def create_with_draft(
     identity_required: bool = True,
     count_spoken_only: bool = True,
     publish: bool = False,
+    parent_id: int | None = None,
     actor_person_id: int | None = None,
 ) -> Consultation:
-    """A consultation on an existing draft version, or on a draft file uploaded with it.
+    """A consultation on an existing draft version, or on a draft file uploaded with it (a child
+    of `parent_id` defaults to the parent's version).
 
     Everything is written in the caller's transaction; on an error the caller rolls back and
     no draft is left without its consultation.
     """
     title = checked_title(title)
     check_window(opens_at, closes_at)
+    if parent_id is not None and draft_version_id is None and draft_data is None:
+        draft_version_id = get(session=session, consultation_id=parent_id).draft_version_id
     if (draft_version_id is None) == (draft_data is None):
         raise UserError(
             "draft_source_invalid",
@@ -357,6 +432,7 @@ def create_with_draft(
         opinions_public=opinions_public,
         identity_required=identity_required,
         count_spoken_only=count_spoken_only,
+        parent_id=parent_id,
         actor_person_id=actor_person_id,
     )
     if publish:

@@ -20,6 +20,7 @@ class TargetType(StrEnum):
     OPINION = "opinion"
     THEME = "theme"
     CAMPAIGN = "campaign"
+    ITEM = "item"  # a synthesis item forwarded up from a child consultation
 
 
 class Outcome(StrEnum):
@@ -111,6 +112,31 @@ class Forward(Base):
     forwarded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ForwardedItem(Base):
+    """A child consultation's synthesis item routed to a subcommittee of the owning level.
+
+    Forwarding the same revision again changes nothing; a newer revision supersedes the rows of
+    the older one (kept, with superseded_at) for the history.
+    """
+
+    __tablename__ = "forwarded_items"
+    __table_args__ = (
+        Index("ix_forwarded_items_to", "to_consultation_id", "to_subcommittee_id"),
+        Index("ix_forwarded_items_from", "from_consultation_id", "from_organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synthesis_id: Mapped[int] = mapped_column(ForeignKey("syntheses.id"), index=True)
+    synthesis_item_id: Mapped[int] = mapped_column(ForeignKey("synthesis_items.id"), index=True)
+    from_consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    from_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    to_consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    to_subcommittee_id: Mapped[int] = mapped_column(ForeignKey("subcommittees.id"))
+    forwarded_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    forwarded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 # English message ids (translated in decisions.po) and the Vietnamese terms of the record
 OUTCOME_LABELS: dict[str, str] = {
     Outcome.ACCEPTED: "Accepted in full",
@@ -134,6 +160,7 @@ TARGET_LABELS: dict[str, str] = {
     TargetType.OPINION: "Opinion",
     TargetType.THEME: "Theme",
     TargetType.CAMPAIGN: "Campaign",
+    TargetType.ITEM: "Item from a lower level",
 }
 CHANGE_LABELS: dict[str, str] = {
     "same": "Unchanged",
@@ -144,6 +171,7 @@ CHANGE_LABELS: dict[str, str] = {
 VIA_LABELS: dict[str, str] = {
     TargetType.CAMPAIGN: "This answer covers the whole campaign",
     TargetType.THEME: "This answer covers the whole theme",
+    TargetType.ITEM: "Answered by the level that owns the draft, on the item it was forwarded in",
 }
 SYNTHESIS_LABELS: dict[str, str] = {
     "draft": "Being drafted",

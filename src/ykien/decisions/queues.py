@@ -20,23 +20,26 @@ from ykien.analysis.models import (
     counts_in_campaign,
 )
 from ykien.audit import service as audit
-from ykien.consultations.models import Subcommittee, SubcommitteeSection
+from ykien.consultations.models import Consultation, Subcommittee, SubcommitteeSection
 from ykien.db.base import utcnow
 from ykien.decisions.models import (
     Decision,
     Forward,
+    ForwardedItem,
     TargetType,
 )
 from ykien.errors import Conflict, NotFound, UserError
 from ykien.opinions import service as opinions
 from ykien.opinions.models import Opinion, OpinionStatus
 from ykien.orgs.models import Organisation
+from ykien.synthesis.models import SynthesisItem, SynthesisItemOpinion
 
 MAX_EXPLANATION = 20_000
 MAX_WORDING = 20_000
 MAX_NOTE = 2_000
-# precedence of the decisions that may answer an opinion: its own first
-PRECEDENCE = (TargetType.OPINION, TargetType.CAMPAIGN, TargetType.THEME)
+# precedence of the decisions that may answer an opinion: its own first, then its campaign's and
+# its theme's, then that of the owning level on the synthesis item it was forwarded in
+PRECEDENCE = (TargetType.OPINION, TargetType.CAMPAIGN, TargetType.THEME, TargetType.ITEM)
 
 Item = tuple[str, int]  # (target type, target id)
 
@@ -93,6 +96,11 @@ def opinions_of_item(target_type: str, target_id: int) -> Select[Any]:
         return _theme_opinions(target_id)
     if target_type == TargetType.CAMPAIGN:
         return _campaign_opinions(target_id)
+    if target_type == TargetType.ITEM:
+        # every original opinion behind the item, its children's included
+        return select(SynthesisItemOpinion.opinion_id).where(
+            SynthesisItemOpinion.item_id == target_id
+        )
     return select(Opinion.id).where(Opinion.id == target_id)
 
 
@@ -128,6 +136,8 @@ def check_item(*, session: Session, consultation_id: int, target_type: str, targ
         if group is not None and group.status != ProposalStatus.REJECTED:
             owner = group.consultation_id
             title = session.get_one(Opinion, group.canonical_opinion_id).text
+    elif target_type == TargetType.ITEM:
+        owner, title = _forwarded_item(session, consultation_id, target_id)
     else:
         raise refusal("bad_target", "Loại đối tượng không hợp lệ.", "Unknown kind of item.")
     if owner != consultation_id or title is None:
@@ -137,6 +147,22 @@ def check_item(*, session: Session, consultation_id: int, target_type: str, targ
             "No such opinion, theme or campaign in this consultation.",
         )
     return title
+
+
+def _forwarded_item(
+    session: Session, consultation_id: int, item_id: int
+) -> tuple[int | None, str | None]:
+    """(consultation, title) of a synthesis item forwarded to the consultation, else Nones."""
+    found = session.execute(
+        select(ForwardedItem.to_consultation_id, SynthesisItem.title)
+        .join(SynthesisItem, SynthesisItem.id == ForwardedItem.synthesis_item_id)
+        .where(
+            ForwardedItem.synthesis_item_id == item_id,
+            ForwardedItem.to_consultation_id == consultation_id,
+        )
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found else (None, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,6 +393,17 @@ def level_up(
                 return candidate
         fallback = fallback or (candidates[0] if candidates else None)
     if fallback is None:
+        consultation = session.get_one(Consultation, current.consultation_id)
+        if consultation.parent_id is not None:
+            raise refusal(
+                "forward_through_synthesis",
+                "Đợt lấy ý kiến này lấy ý kiến trên dự thảo của cấp trên: ý kiến lên cấp trên qua "
+                "báo cáo tổng hợp. Hãy ký duyệt báo cáo tổng hợp của đơn vị tổ chức rồi chọn "
+                "“Chuyển lên cấp sở hữu dự thảo”.",
+                "This collection is on a higher level's draft: opinions go up through the "
+                "synthesis. Sign the organiser's synthesis off, then forward it to the owning "
+                "level.",
+            )
         raise refusal(
             "no_higher_subcommittee",
             "Không có tiểu ban cấp trên trong đợt lấy ý kiến này.",

@@ -67,6 +67,24 @@ def _published_on(session: Session, kind: str, ids: set[int]) -> dict[int, Decis
     return {d.target_id: d for d in rows}
 
 
+def _answered_items(session: Session, opinion_ids: set[int]) -> dict[int, int]:
+    """opinion id -> the forwarded synthesis item holding it that the owning level answered last
+    (an opinion may lie in several: revisions, levels)."""
+    if not opinion_ids:
+        return {}
+    rows = session.execute(
+        select(SynthesisItemOpinion.opinion_id, Decision.target_id)
+        .join(Decision, Decision.target_id == SynthesisItemOpinion.item_id)
+        .where(
+            Decision.target_type == TargetType.ITEM,
+            Decision.status == DecisionStatus.PUBLISHED,
+            SynthesisItemOpinion.opinion_id.in_(opinion_ids),
+        )
+        .order_by(Decision.published_at, Decision.id)
+    )
+    return {opinion_id: item_id for opinion_id, item_id in rows}
+
+
 def campaigns_of(*, session: Session, opinion_ids: Iterable[int]) -> dict[int, int]:
     """opinion id -> its campaign (not undone, not split out)."""
     rows = session.execute(
@@ -99,6 +117,7 @@ def effective_decisions(*, session: Session, opinion_ids: Iterable[int]) -> dict
         TargetType.OPINION: {i: i for i in ids},
         TargetType.CAMPAIGN: campaign,
         TargetType.THEME: theme,
+        TargetType.ITEM: _answered_items(session, ids),
     }
     decided = {
         kind: _published_on(session, kind, set(owners[kind].values())) for kind in PRECEDENCE

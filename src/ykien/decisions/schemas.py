@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ykien.types import DbId
 
 MAX_ID = 2_147_483_647
-TARGET_PATTERN = "^(opinion|theme|campaign)$"
+TARGET_PATTERN = "^(opinion|theme|campaign)$"  # what a queue forwards within a consultation
+# what a decision answers: also a synthesis item forwarded up from a lower level
+DECISION_TARGET_PATTERN = "^(opinion|theme|campaign|item)$"
 
 
 class SubcommitteeOut(BaseModel):
@@ -61,6 +63,9 @@ class QueueOut(BaseModel):
     opinions: list[QueueItemOut]
     opinion_total: int
     trail: list[ForwardOut]
+    forwarded: list[ForwardedItemOut] = Field(
+        default_factory=list, description="Items forwarded up from lower levels' collections"
+    )
 
 
 class SectionChangeOut(BaseModel):
@@ -102,7 +107,7 @@ class ForwardIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    target_type: str = Field(pattern=TARGET_PATTERN)
+    target_type: str = Field(pattern=DECISION_TARGET_PATTERN)
     target_id: DbId = Field(ge=1, le=MAX_ID)
     outcome: str
     explanation: str = Field(max_length=100_000)
@@ -205,3 +210,130 @@ class ForwardToIn(BaseModel):
     """The forward form's destination: "up" a level or a subcommittee id."""
 
     to: str = Field(pattern="^(up|[0-9]{1,10})$")
+
+
+# --- across levels: child collections, forwarding a synthesis up, the receiving queue ---------
+
+
+class LevelCountsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    direct: int = Field(description="Opinions given in this consultation (trực tiếp)")
+    forwarded: int = Field(
+        description="Opinions behind items forwarded up from lower levels "
+        "(từ cấp dưới chuyển lên), each counted once and not already counted as direct"
+    )
+    total: int
+
+
+class ForwardedItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    item_id: int
+    title: str
+    summary: str
+    organisation: str
+    from_consultation_id: int
+    from_consultation: str
+    revision: int
+    raw_count: int | None
+    unique_count: int | None
+    opinion_count: int
+    forwarded_at: datetime
+    decision: DecisionBrief | None
+
+
+class ConsultationLinkOut(BaseModel):
+    id: int
+    title: str
+    organiser: str
+    url: str
+
+
+class ChildOut(BaseModel):
+    id: int
+    title: str
+    status: str
+    organiser: str
+    counts: LevelCountsOut
+    forwarded_revision: int | None
+    forwarded_at: datetime | None
+    items_forwarded: int
+    items_answered: int
+    url: str
+
+
+class LevelsOut(BaseModel):
+    """A consultation between levels: the one whose draft it collects on, its lower levels'
+    collections, and what it forwarded up with the owning level's answers."""
+
+    consultation_id: int
+    title: str
+    counts: LevelCountsOut
+    parent: ConsultationLinkOut | None
+    children: list[ChildOut]
+    sent: list[ForwardedItemOut]
+
+
+class ChildConsultationIn(BaseModel):
+    """A lower level's collection on this consultation's draft (the page form; the API is
+    POST /api/v1/consultations with parent_id)."""
+
+    title: str = Field(max_length=500)
+    description: str = Field(default="", max_length=20_000)
+    organiser_id: DbId | None = None
+    opens_at: str = Field(default="", max_length=40)
+    closes_at: str = Field(default="", max_length=40)
+    allow_anonymous: bool = False
+    opinions_public: bool = True
+    identity_required: bool = True
+    publish: bool = False
+
+
+class RouteOut(BaseModel):
+    item_id: int
+    title: str
+    subcommittee_ids: list[int]
+    subcommittees: list[str]
+    by_default: bool
+
+
+class ForwardPlanOut(BaseModel):
+    synthesis_id: int
+    revision: int
+    from_consultation_id: int
+    to_consultation_id: int
+    to_consultation: str
+    already_forwarded: bool
+    routes: list[RouteOut]
+
+
+class ForwardUpOut(BaseModel):
+    synthesis_id: int
+    revision: int
+    to_consultation_id: int
+    already: bool = Field(description="This revision had been forwarded before: nothing changed")
+    superseded: int = Field(description="Rows of an older revision superseded now")
+    forwarded: int = Field(description="Routed entries (an item may go to two subcommittees)")
+
+
+class OpinionOriginOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    text: str
+    section_label: str | None
+    kind: str
+    channel: str
+    event_id: int | None
+    event_title: str | None
+    organisation: str | None
+    via: str | None
+    receipt_code: str
+
+
+class ForwardedDrillOut(BaseModel):
+    item: ForwardedItemOut
+    child_item_ids: list[int]
+    opinions: list[OpinionOriginOut]

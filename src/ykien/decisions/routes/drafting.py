@@ -29,8 +29,8 @@ from ykien.decisions.access import (
 from ykien.decisions.models import Decision
 from ykien.decisions.routes.common import TAGS, decision_out, labels, text_of
 from ykien.decisions.schemas import (
+    DECISION_TARGET_PATTERN,
     MAX_ID,
-    TARGET_PATTERN,
     DecisionEditIn,
     DecisionIn,
     DecisionOut,
@@ -64,7 +64,7 @@ _api: dict[str, Any] = {"tags": TAGS, "dependencies": [Depends(verify_csrf)]}
 def decide_form(
     request: Request,
     db: Db,
-    target_type: Annotated[str, Query(pattern=TARGET_PATTERN)] = "opinion",
+    target_type: Annotated[str, Query(pattern=DECISION_TARGET_PATTERN)] = "opinion",
     target_id: Annotated[int, Query(ge=1, le=MAX_ID)] = 1,
     supersedes: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     sub: Subcommittee = Drafter,

@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation, Subcommittee
+from ykien.decisions import forwarding
 from ykien.decisions import service as decisions
 from ykien.decisions.access import DRAFT_ROLES, VIEW_ROLES, SubcommitteeFor, may
 from ykien.decisions.models import Forward
 from ykien.decisions.routes.common import PAGE_SIZE, TAGS, Page, labels
 from ykien.decisions.schemas import (
+    ForwardedItemOut,
     ForwardIn,
     ForwardOut,
     ForwardToIn,
@@ -126,6 +128,7 @@ def _queue_page(
         "page": page,
         "more": (page + 1) * PAGE_SIZE < found.opinion_total,
         "may_draft": may(db, principal, sub, DRAFT_ROLES),
+        "forwarded": forwarding.forwarded_queue(session=db, subcommittee_id=sub.id),
         "error": problem.message if problem else None,
         **labels(),
     }
@@ -138,7 +141,8 @@ def _items_out(items: list[decisions.QueueItem]) -> list[QueueItemOut]:
 
 @router.get("/api/v1/subcommittees/{subcommittee_id}/queue", response_model=QueueOut, tags=TAGS)
 def api_queue(db: Db, page: Page = 0, sub: Subcommittee = Viewer) -> QueueOut:
-    """Themes, campaigns and opinions (50 a page) routed to the subcommittee, and its trail."""
+    """Themes, campaigns and opinions (50 a page) routed to the subcommittee, its trail, and the
+    items lower levels' collections forwarded to it."""
     found = queue_of(db, sub, page)
     return QueueOut(
         subcommittee_id=sub.id,
@@ -147,6 +151,10 @@ def api_queue(db: Db, page: Page = 0, sub: Subcommittee = Viewer) -> QueueOut:
         opinions=_items_out(found.opinions),
         opinion_total=found.opinion_total,
         trail=[ForwardOut.model_validate(f) for f in found.trail],
+        forwarded=[
+            ForwardedItemOut.model_validate(row)
+            for row in forwarding.forwarded_queue(session=db, subcommittee_id=sub.id)
+        ],
     )
 
 
