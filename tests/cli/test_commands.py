@@ -100,3 +100,24 @@ def test_demo_builds_a_realistic_consultation(run, tmp_path: Path) -> None:  # t
     assert units >= 9
     assert sections >= 45 + 20
     assert subcommittees > 0
+
+
+def test_org_tiers_and_moves_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init")
+    assert run("org", "create", "Thành ủy", "--tier", "Tỉnh/Thành phố").exit_code == 0
+    assert run("org", "create", "Đảng bộ Khối", "--tier", "Khối/Huyện").exit_code == 0
+    assert run("org", "create", "Chi bộ A", "--parent", "dang bo khoi").exit_code == 0
+    bad = run("org", "create", "Phường", "--tier", "Phường")
+    assert bad.exit_code != 0 and "không có trong danh sách các cấp" in bad.output
+    moved = run("org", "move", "Đảng bộ Khối", "--parent", "Thành ủy")
+    assert moved.exit_code == 0, moved.output
+    inside = run("org", "move", "Thành ủy", "--parent", "Chi bộ A")
+    assert inside.exit_code != 0 and "cấp dưới của nó" in inside.output
+    assert run("org", "edit", "Chi bộ A", "--tier", "Cơ sở").exit_code == 0
+    assert run("org", "move", "Chi bộ A").exit_code != 0  # neither --parent nor --root
+    listing = run("org", "list").output
+    assert "    #3 Chi bộ A (other, Cơ sở)" in listing and "  #2 Đảng bộ Khối" in listing
+    with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
+        rows = db.execute("select id, tree_path, level from organisations order by id").fetchall()
+    assert rows == [(1, "/1/", 0), (2, "/1/2/", 1), (3, "/1/2/3/", 2)]
+    assert run("org", "move", "Đảng bộ Khối", "--root").exit_code == 0
