@@ -20,6 +20,7 @@ class SubcommitteeOut(BaseModel):
     name: str
     organisation: str
     level: int
+    closed: bool = False  # closed: keeps its history, takes nothing new
 
 
 class DecisionBrief(BaseModel):
