@@ -121,3 +121,42 @@ def test_org_tiers_and_moves_from_the_command_line(run, tmp_path: Path) -> None:
         rows = db.execute("select id, tree_path, level from organisations order by id").fetchall()
     assert rows == [(1, "/1/", 0), (2, "/1/2/", 1), (3, "/1/2/3/", 2)]
     assert run("org", "move", "Đảng bộ Khối", "--root").exit_code == 0
+
+
+def test_subcommittees_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init")
+    run("org", "create", "Đảng bộ Khối")
+    law = tmp_path / "luat.txt"
+    law.write_text(SMALL_LAW, encoding="utf-8")
+    run("draft", "import", str(law), "--kind", "law", "--org", "1")
+    run(
+        "consultation", "create", "--version", "1", "--title", "Lấy ý kiến", "--organiser", "1",
+        "--opens", "01/01/2020", "--closes", "31/12/2099",
+    )  # fmt: skip
+    with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
+        for name in ("Trần Chủ Trì", "Lê Thành Viên"):
+            db.execute(
+                "insert into people (full_name, name_key, created_at) values (?, ?, '2026-01-01')",
+                (name, name.lower()),
+            )
+    made = run(
+        "consultation", "subcommittee", "create", "1", "Tiểu ban Văn kiện", "--org", "Đảng bộ Khối",
+        "--section", "Chương II", "--member", "2", "--chair", "1",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert (
+        "Đã tạo tiểu ban #1" in made.output and "(8 mục)" in made.output
+    )  # Chương II, Điều 3 (2 khoản, 3 điểm), Điều 4
+    bad = run(
+        "consultation", "subcommittee", "create", "1", "X", "--org", "1", "--section", "Điều 9"
+    )
+    assert bad.exit_code != 0 and "Không có mục “Điều 9”" in bad.output
+    edited = run("consultation", "subcommittee", "edit", "1", "--section", "Điều 4", "--chair", "0")
+    assert edited.exit_code == 0, edited.output
+    listing = run("consultation", "subcommittee", "list", "1").output
+    assert "đang hoạt động, 1 mục" in listing and "Lê Thành Viên" in listing
+    assert "chủ trì" not in listing
+    assert run("consultation", "subcommittee", "close", "1", "--yes").exit_code == 0
+    assert "đã kết thúc" in run("consultation", "subcommittee", "list", "1").output
+    again = run("consultation", "subcommittee", "close", "1", "--yes")
+    assert again.exit_code != 0 and "đã kết thúc hoạt động" in again.output
