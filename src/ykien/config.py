@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # the interactive API docs (/api/docs): None = on except in production
     api_docs: bool | None = None
     audit_checkpoint_file: Path | None = None
+    # the named tiers of organisations, highest first (comma-separated)
+    tiers: str = Field(
+        default="Trung ương,Tỉnh/Thành phố,Khối/Huyện,Cơ sở", min_length=1, max_length=2000
+    )
     audit_checkpoint_seconds: int = Field(default=300, ge=0, le=86_400)
 
     @field_validator("timezone")
@@ -148,6 +152,19 @@ class Settings(BaseSettings):
         for item in value.split(","):
             if item.strip():
                 ip_network(item.strip(), strict=False)  # ValueError: not an address or network
+        return value
+
+    @property
+    def tier_list(self) -> list[str]:
+        """The configured tiers, highest first."""
+        return [item.strip() for item in self.tiers.split(",") if item.strip()]
+
+    @field_validator("tiers")
+    @classmethod
+    def _some_tiers(cls, value: str) -> str:
+        names = [item.strip() for item in value.split(",") if item.strip()]
+        if not names or any(len(name) > 100 for name in names):
+            raise ValueError("tiers must name 1 or more tiers of at most 100 characters")
         return value
 
     @property

@@ -100,3 +100,63 @@ def test_demo_builds_a_realistic_consultation(run, tmp_path: Path) -> None:  # t
     assert units >= 9
     assert sections >= 45 + 20
     assert subcommittees > 0
+
+
+def test_org_tiers_and_moves_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init")
+    assert run("org", "create", "Thành ủy", "--tier", "Tỉnh/Thành phố").exit_code == 0
+    assert run("org", "create", "Đảng bộ Khối", "--tier", "Khối/Huyện").exit_code == 0
+    assert run("org", "create", "Chi bộ A", "--parent", "dang bo khoi").exit_code == 0
+    bad = run("org", "create", "Phường", "--tier", "Phường")
+    assert bad.exit_code != 0 and "không có trong danh sách các cấp" in bad.output
+    moved = run("org", "move", "Đảng bộ Khối", "--parent", "Thành ủy")
+    assert moved.exit_code == 0, moved.output
+    inside = run("org", "move", "Thành ủy", "--parent", "Chi bộ A")
+    assert inside.exit_code != 0 and "cấp dưới của nó" in inside.output
+    assert run("org", "edit", "Chi bộ A", "--tier", "Cơ sở").exit_code == 0
+    assert run("org", "move", "Chi bộ A").exit_code != 0  # neither --parent nor --root
+    listing = run("org", "list").output
+    assert "    #3 Chi bộ A (other, Cơ sở)" in listing and "  #2 Đảng bộ Khối" in listing
+    with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
+        rows = db.execute("select id, tree_path, level from organisations order by id").fetchall()
+    assert rows == [(1, "/1/", 0), (2, "/1/2/", 1), (3, "/1/2/3/", 2)]
+    assert run("org", "move", "Đảng bộ Khối", "--root").exit_code == 0
+
+
+def test_subcommittees_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init")
+    run("org", "create", "Đảng bộ Khối")
+    law = tmp_path / "luat.txt"
+    law.write_text(SMALL_LAW, encoding="utf-8")
+    run("draft", "import", str(law), "--kind", "law", "--org", "1")
+    run(
+        "consultation", "create", "--version", "1", "--title", "Lấy ý kiến", "--organiser", "1",
+        "--opens", "01/01/2020", "--closes", "31/12/2099",
+    )  # fmt: skip
+    with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:
+        for name in ("Trần Chủ Trì", "Lê Thành Viên"):
+            db.execute(
+                "insert into people (full_name, name_key, created_at) values (?, ?, '2026-01-01')",
+                (name, name.lower()),
+            )
+    made = run(
+        "consultation", "subcommittee", "create", "1", "Tiểu ban Văn kiện", "--org", "Đảng bộ Khối",
+        "--section", "Chương II", "--member", "2", "--chair", "1",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert (
+        "Đã tạo tiểu ban #1" in made.output and "(8 mục)" in made.output
+    )  # Chương II, Điều 3 (2 khoản, 3 điểm), Điều 4
+    bad = run(
+        "consultation", "subcommittee", "create", "1", "X", "--org", "1", "--section", "Điều 9"
+    )
+    assert bad.exit_code != 0 and "Không có mục “Điều 9”" in bad.output
+    edited = run("consultation", "subcommittee", "edit", "1", "--section", "Điều 4", "--chair", "0")
+    assert edited.exit_code == 0, edited.output
+    listing = run("consultation", "subcommittee", "list", "1").output
+    assert "đang hoạt động, 1 mục" in listing and "Lê Thành Viên" in listing
+    assert "chủ trì" not in listing
+    assert run("consultation", "subcommittee", "close", "1", "--yes").exit_code == 0
+    assert "đã kết thúc" in run("consultation", "subcommittee", "list", "1").output
+    again = run("consultation", "subcommittee", "close", "1", "--yes")
+    assert again.exit_code != 0 and "đã kết thúc hoạt động" in again.output

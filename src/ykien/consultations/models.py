@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ykien.db.base import Base, UTCDateTime, utcnow
@@ -57,6 +57,20 @@ class Subcommittee(Base):
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     name: Mapped[str] = mapped_column(String(300))
+    # a closed subcommittee takes no new forwards or decisions; its history stays
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SubcommitteeMember(Base):
+    """A person named to a subcommittee; the chair approves its decisions."""
+
+    __tablename__ = "subcommittee_members"
+    __table_args__ = (UniqueConstraint("subcommittee_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subcommittee_id: Mapped[int] = mapped_column(ForeignKey("subcommittees.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    chair: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class SubcommitteeSection(Base):

@@ -27,6 +27,7 @@ from ykien.consultations.schemas import (
     ConsultationIn,
     DraftUploadOut,
 )
+from ykien.consultations.subcommittee_routes import router as subcommittee_router
 from ykien.db.base import utcnow
 from ykien.drafts import service as drafts
 from ykien.drafts.models import Draft, DraftKind, DraftVersion
@@ -52,6 +53,7 @@ from ykien.web.templating import render, request_language
 from ykien.web.tx import Db, Tx
 
 router = APIRouter()
+router.include_router(subcommittee_router)  # the subcommittees a secretariat manages
 
 INPUT_FORMAT = "%d/%m/%Y %H:%M"
 MAX_DRAFT_CHOICES = 300

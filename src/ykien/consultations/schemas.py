@@ -102,3 +102,33 @@ class DraftUploadOut(BaseModel):
     version_id: int
     version: int
     section_count: int
+
+
+class SubcommitteeIn(BaseModel):
+    """A subcommittee as created or edited: its organisation, the sections it handles (a part
+    brings every section under it), its members and chair (the chair is a member)."""
+
+    name: str = Field(max_length=300)
+    organisation_id: DbId
+    section_ids: list[DbId] = Field(default_factory=list, max_length=5000)
+    member_ids: list[DbId] = Field(default_factory=list, max_length=200)
+    chair_id: DbId | None = None
+
+
+class SeatOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    person_id: int
+    full_name: str
+    chair: bool
+
+
+class SubcommitteeDetailOut(BaseModel):
+    id: int
+    consultation_id: int
+    name: str
+    organisation_id: int
+    organisation: str
+    closed_at: datetime | None
+    section_ids: list[int]
+    members: list[SeatOut]

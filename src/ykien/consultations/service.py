@@ -307,6 +307,17 @@ def person_in_scope(*, session: Session, consultation_id: int, person_id: int) -
     )
 
 
+def checked_subcommittee_name(name: str) -> str:
+    name = vt.collapse_spaces(vt.clean(name))
+    if not name or len(name) > 300:
+        raise UserError(
+            "subcommittee_name_invalid",
+            "Tên tiểu ban phải có từ 1 đến 300 ký tự.",
+            "A subcommittee name must have 1 to 300 characters.",
+        )
+    return name
+
+
 def add_subcommittee(
     *,
     session: Session,
@@ -319,13 +330,7 @@ def add_subcommittee(
     """A subcommittee that handles the given sections of the consultation's draft version."""
     consultation = get(session=session, consultation_id=consultation_id)
     orgs.get(session=session, organisation_id=organisation_id)
-    name = vt.collapse_spaces(vt.clean(name))
-    if not name or len(name) > 300:
-        raise UserError(
-            "subcommittee_name_invalid",
-            "Tên tiểu ban phải có từ 1 đến 300 ký tự.",
-            "A subcommittee name must have 1 to 300 characters.",
-        )
+    name = checked_subcommittee_name(name)
     wanted = set(section_ids)
     found = set(
         session.execute(

@@ -1,6 +1,7 @@
 """Declared access to subcommittees and decisions: staff whose roles cover a subcommittee's
 organisation see its queue; members and chairs draft and forward; only a chair approves; a chair
-or a secretary publishes.
+or a secretary publishes. A person named to the subcommittee (consultations.subcommittees) holds
+the member's rights over it, and its chair the chair's, whatever their roles elsewhere.
 
     sub: Subcommittee = Depends(SubcommitteeFor(DRAFT_ROLES))
 """
@@ -13,6 +14,7 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from ykien.accounts.models import Role
+from ykien.consultations import subcommittees
 from ykien.consultations.models import Subcommittee
 from ykien.decisions import service as decisions
 from ykien.decisions.models import Decision
@@ -29,9 +31,19 @@ PUBLISH_ROLES = (Role.CHAIR, Role.SECRETARY)
 def may(
     db: Session, principal: Principal, subcommittee: Subcommittee, roles: Iterable[str]
 ) -> bool:
-    """True if one of `roles` covers the subcommittee's organisation."""
+    """True if one of `roles` covers the subcommittee's organisation, or the principal is named
+    to the subcommittee with one of them (a member: SUBCOMMITTEE_MEMBER; the chair: CHAIR too)."""
+    wanted = tuple(roles)
     org = orgs.get(session=db, organisation_id=subcommittee.organisation_id)
-    return principal.covers(org.tree_path, roles)
+    if principal.covers(org.tree_path, wanted):
+        return True
+    seat = subcommittees.seat_of(
+        session=db, subcommittee_id=subcommittee.id, person_id=principal.person_id
+    )
+    if seat is None:
+        return False
+    held = (Role.SUBCOMMITTEE_MEMBER, Role.CHAIR) if seat.chair else (Role.SUBCOMMITTEE_MEMBER,)
+    return any(role in wanted for role in held)
 
 
 def check(

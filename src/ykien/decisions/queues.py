@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -104,19 +105,19 @@ def opinions_of_item(target_type: str, target_id: int) -> Select[Any]:
     return select(Opinion.id).where(Opinion.id == target_id)
 
 
-def item_sections(*, session: Session, target_type: str, target_id: int) -> set[int]:
-    """The sections of an item: its opinion's, or those of its visible opinions."""
-    return set(
-        session.scalars(
-            select(Opinion.section_id)
-            .where(
-                Opinion.id.in_(opinions_of_item(target_type, target_id)),
-                Opinion.section_id.is_not(None),
-                Opinion.status != OpinionStatus.HIDDEN,
-            )
-            .distinct()
-        )
+def item_sections(
+    *, session: Session, target_type: str, target_id: int, before: datetime | None = None
+) -> set[int]:
+    """The sections of an item: its opinion's, or those of its visible opinions (submitted up
+    to `before` when given)."""
+    query = select(Opinion.section_id).where(
+        Opinion.id.in_(opinions_of_item(target_type, target_id)),
+        Opinion.section_id.is_not(None),
+        Opinion.status != OpinionStatus.HIDDEN,
     )
+    if before is not None:
+        query = query.where(Opinion.submitted_at <= before)
+    return set(session.scalars(query.distinct()))
 
 
 def check_item(*, session: Session, consultation_id: int, target_type: str, target_id: int) -> str:
@@ -169,19 +170,33 @@ def _forwarded_item(
 # queues and forwarding
 
 
-def _default_holders(session: Session, consultation_id: int, sections: set[int]) -> set[int]:
+def _default_holders(
+    session: Session, consultation_id: int, item: Item, sections: set[int]
+) -> set[int]:
+    """The subcommittees handling one of the item's sections; a closed one only if an opinion
+    of the item on its sections came before it closed."""
     if not sections:
         return set()
-    return set(
-        session.scalars(
-            select(SubcommitteeSection.subcommittee_id)
-            .join(Subcommittee, Subcommittee.id == SubcommitteeSection.subcommittee_id)
-            .where(
-                Subcommittee.consultation_id == consultation_id,
-                SubcommitteeSection.section_id.in_(sections),
-            )
+    rows = session.execute(
+        select(Subcommittee.id, Subcommittee.closed_at, SubcommitteeSection.section_id)
+        .join(SubcommitteeSection, Subcommittee.id == SubcommitteeSection.subcommittee_id)
+        .where(
+            Subcommittee.consultation_id == consultation_id,
+            SubcommitteeSection.section_id.in_(sections),
         )
-    )
+    ).all()
+    found = {sub_id for sub_id, closed_at, _ in rows if closed_at is None}
+    closed: dict[int, tuple[datetime, set[int]]] = {}
+    for sub_id, closed_at, section_id in rows:
+        if closed_at is not None:
+            closed.setdefault(sub_id, (closed_at, set()))[1].add(section_id)
+    for sub_id, (closed_at, mine) in closed.items():
+        early = item_sections(
+            session=session, target_type=item[0], target_id=item[1], before=closed_at
+        )
+        if early & mine:
+            found.add(sub_id)
+    return found
 
 
 def _forwards(session: Session, consultation_id: int) -> dict[Item, list[Forward]]:
@@ -206,7 +221,7 @@ def holders(
 ) -> set[int]:
     """The subcommittees whose queue holds the item now: by its sections, then the forwards."""
     sections = item_sections(session=session, target_type=target_type, target_id=target_id)
-    current = _default_holders(session, consultation_id, sections)
+    current = _default_holders(session, consultation_id, (target_type, target_id), sections)
     if trail is None:
         trail = _forwards(session, consultation_id)
     for forward in trail.get((target_type, target_id), []):
@@ -235,11 +250,16 @@ class Queue:
     trail: list[Forward] = field(default_factory=list)
 
 
-def _touching(kind: str, sections: set[int], consultation_id: int) -> Select[Any]:
-    """SQL for the ids of the themes/campaigns/opinions with an opinion in the sections."""
+def _touching(
+    kind: str, sections: set[int], consultation_id: int, before: datetime | None = None
+) -> Select[Any]:
+    """SQL for the ids of the themes/campaigns/opinions with an opinion in the sections
+    (submitted up to `before`, the closing of a closed subcommittee, when given)."""
     visible = select(Opinion.id).where(
         Opinion.section_id.in_(sections), Opinion.status != OpinionStatus.HIDDEN
     )
+    if before is not None:
+        visible = visible.where(Opinion.submitted_at <= before)
     if kind == TargetType.THEME:
         return (
             select(Theme.id)
@@ -274,7 +294,11 @@ def _queued_ids(
     default = (
         []
         if not sections
-        else list(session.scalars(_touching(kind, sections, subcommittee.consultation_id)))
+        else list(
+            session.scalars(
+                _touching(kind, sections, subcommittee.consultation_id, subcommittee.closed_at)
+            )
+        )
     )
     kept = [i for i in default if i not in moved]
     arrived: set[int] = set()
@@ -385,7 +409,7 @@ def level_up(
         candidates = [
             s
             for s in subcommittees_of(session=session, consultation_id=current.consultation_id)
-            if s.organisation_id == org.id
+            if s.organisation_id == org.id and s.closed_at is None
         ]
         for candidate in candidates:
             mine = sections_of_subcommittee(session=session, subcommittee_id=candidate.id)
@@ -448,6 +472,12 @@ def forward(
             "bad_forward_target",
             "Hãy chọn một tiểu ban khác của cùng đợt lấy ý kiến.",
             "Choose another subcommittee of the same consultation.",
+        )
+    if target.closed_at is not None:
+        raise Conflict(
+            "subcommittee_closed",
+            f"Tiểu ban “{target.name}” đã kết thúc hoạt động, không nhận thêm nội dung chuyển đến.",
+            f"The subcommittee “{target.name}” is closed and takes no forwarded items.",
         )
     note = opinions.clean_text(note, limit=MAX_NOTE, field_vi="Ghi chú", field_en="The note")
     row = Forward(

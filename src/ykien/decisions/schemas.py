@@ -22,6 +22,7 @@ class SubcommitteeOut(BaseModel):
     name: str
     organisation: str
     level: int
+    closed: bool = False  # closed: keeps its history, takes nothing new
 
 
 class DecisionBrief(BaseModel):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ykien.audit import service as audit
 from ykien.consultations import service as consultations
+from ykien.consultations import subcommittees
 from ykien.consultations.models import Consultation
 from ykien.db.base import utcnow
 from ykien.decisions.models import (
@@ -222,6 +223,7 @@ def draft(
 ) -> Decision:
     """A new draft decision on an item; with supersedes_id, the correction of a published one."""
     subcommittee = get_subcommittee(session=session, subcommittee_id=subcommittee_id)
+    subcommittees.refuse_closed(subcommittee)
     consultation = consultations.get(session=session, consultation_id=subcommittee.consultation_id)
     check_item(
         session=session,

@@ -39,6 +39,16 @@ def require_admin(principal: Principal = Depends(require_principal)) -> Principa
     return principal
 
 
+def not_an_instance_admin() -> Forbidden:
+    return Forbidden(
+        "instance_admin_only",
+        "Chỉ người quản trị toàn hệ thống mới tạo được tổ chức cấp cao nhất (không có tổ chức cấp "
+        "trên).",
+        "Only an instance admin may create or make a top-level organisation (one without a "
+        "parent).",
+    )
+
+
 def outside_your_tree() -> Forbidden:
     return Forbidden(
         "organisation_forbidden",

@@ -35,6 +35,8 @@ class Organisation(Base):
     short_name: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(32), default=OrgKind.OTHER)
     level: Mapped[int] = mapped_column(default=0)
+    # the named tier (Settings.tiers: Trung ương, Tỉnh/Thành phố, ...); None = not set
+    tier: Mapped[str | None] = mapped_column(String(100))
     # materialised path "/1/4/9/" so a subtree is one prefix query
     tree_path: Mapped[str] = mapped_column(String(1000), index=True, default="/")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,12 +9,29 @@ from ykien.types import DbId
 
 
 class OrganisationIn(BaseModel):
-    """A new organisation under a parent the caller administers."""
+    """A new organisation under a parent the caller administers; no parent (a root): instance
+    admins only."""
 
     name: str = Field(max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
     kind: str = Field(default=OrgKind.OTHER.value, max_length=32)
-    parent_id: DbId = Field(ge=1, le=2_147_483_647)
+    tier: str | None = Field(default=None, max_length=100)
+    parent_id: DbId | None = Field(default=None, ge=1, le=2_147_483_647)
+
+
+class OrganisationEditIn(BaseModel):
+    """New name, short name, kind and tier of an organisation (its place: `MoveIn`)."""
+
+    name: str = Field(max_length=300)
+    short_name: str | None = Field(default=None, max_length=100)
+    kind: str = Field(default=OrgKind.OTHER.value, max_length=32)
+    tier: str | None = Field(default=None, max_length=100)
+
+
+class MoveIn(BaseModel):
+    """The new parent of an organisation; none: it becomes a root (instance admins only)."""
+
+    parent_id: DbId | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
 class OrganisationOut(BaseModel):
@@ -23,4 +40,5 @@ class OrganisationOut(BaseModel):
     name: str
     short_name: str | None
     kind: str
+    tier: str | None
     level: int

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, literal, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from ykien import text as vt
@@ -16,16 +17,7 @@ from ykien.orgs.models import Organisation, OrgKind
 MAX_NAME = 300
 
 
-def create(
-    *,
-    session: Session,
-    name: str,
-    kind: str = OrgKind.OTHER,
-    parent_id: int | None = None,
-    short_name: str | None = None,
-    actor_person_id: int | None = None,
-) -> Organisation:
-    """Add an organisation under parent_id (or as a root)."""
+def _checked_name(name: str) -> str:
     name = vt.collapse_spaces(vt.clean(name))
     if not name or len(name) > MAX_NAME:
         raise UserError(
@@ -33,18 +25,58 @@ def create(
             f"Tên tổ chức phải có từ 1 đến {MAX_NAME} ký tự.",
             f"An organisation name must have 1 to {MAX_NAME} characters.",
         )
+    return name
+
+
+def _check_kind(kind: str) -> None:
     if kind not in set(OrgKind):
         raise UserError(
             "org_kind_invalid",
             f"Loại tổ chức không hợp lệ: {kind}.",
             f"Unknown organisation kind: {kind}.",
         )
+
+
+def checked_tier(tier: str | None, tiers: Sequence[str] | None) -> str | None:
+    """The tier as stored (None when empty); refused unless it is one of `tiers`.
+
+    `tiers` None (callers that do not know the settings) accepts no tier but None.
+    """
+    tier = vt.collapse_spaces(vt.clean(tier)) if tier else ""
+    if not tier:
+        return None
+    if tier not in (tiers or ()):
+        listed = ", ".join(tiers or ())
+        raise UserError(
+            "org_tier_invalid",
+            f"Cấp “{tier}” không có trong danh sách các cấp: {listed}.",
+            f"The tier “{tier}” is not one of the configured tiers: {listed}.",
+        )
+    return tier
+
+
+def create(
+    *,
+    session: Session,
+    name: str,
+    kind: str = OrgKind.OTHER,
+    parent_id: int | None = None,
+    short_name: str | None = None,
+    tier: str | None = None,
+    tiers: Sequence[str] | None = None,
+    actor_person_id: int | None = None,
+) -> Organisation:
+    """Add an organisation under parent_id (or as a root); `tier` must be one of `tiers`."""
+    name = _checked_name(name)
+    _check_kind(kind)
+    tier = checked_tier(tier, tiers)
     parent = get(session=session, organisation_id=parent_id) if parent_id is not None else None
     org = Organisation(
         name=name,
         name_key=vt.name_key(name),
         short_name=vt.clean(short_name) if short_name else None,
         kind=kind,
+        tier=tier,
         parent_id=parent_id,
         level=(parent.level + 1) if parent else 0,
     )
@@ -57,9 +89,104 @@ def create(
         entity_type="organisation",
         entity_id=org.id,
         actor_person_id=actor_person_id,
-        payload={"name": name, "kind": kind, "parent_id": parent_id},
+        payload={"name": name, "kind": kind, "parent_id": parent_id, "tier": tier},
     )
     return org
+
+
+def update(
+    *,
+    session: Session,
+    organisation_id: int,
+    name: str,
+    kind: str,
+    short_name: str | None = None,
+    tier: str | None = None,
+    tiers: Sequence[str] | None = None,
+    actor_person_id: int | None = None,
+) -> Organisation:
+    """Rename an organisation, change its kind, short name or tier (not its place: `move`)."""
+    org = get(session=session, organisation_id=organisation_id)
+    name = _checked_name(name)
+    _check_kind(kind)
+    org.tier = checked_tier(tier, tiers)
+    org.name, org.name_key, org.kind = name, vt.name_key(name), kind
+    org.short_name = vt.clean(short_name) if short_name else None
+    session.flush()
+    audit.record(
+        session=session,
+        action="organisation.updated",
+        entity_type="organisation",
+        entity_id=org.id,
+        actor_person_id=actor_person_id,
+        payload={"name": name, "kind": kind, "short_name": org.short_name, "tier": org.tier},
+    )
+    return org
+
+
+def roots(*, session: Session) -> list[Organisation]:
+    """The organisations without a parent (the tops of the forest)."""
+    return list(session.scalars(select(Organisation).where(Organisation.parent_id.is_(None))))
+
+
+def check_move(
+    *, session: Session, organisation_id: int, parent_id: int | None
+) -> tuple[Organisation, Organisation | None]:
+    """The organisation and its new parent; refused under itself or one of its descendants."""
+    org = get(session=session, organisation_id=organisation_id)
+    parent = get(session=session, organisation_id=parent_id) if parent_id is not None else None
+    if parent is not None and parent.tree_path.startswith(org.tree_path):
+        raise UserError(
+            "org_move_into_itself",
+            "Không thể chuyển một tổ chức vào chính nó hoặc vào một tổ chức cấp dưới của nó.",
+            "An organisation cannot be moved under itself or under one of its descendants.",
+        )
+    return org, parent
+
+
+def move(
+    *,
+    session: Session,
+    organisation_id: int,
+    parent_id: int | None,
+    actor_person_id: int | None = None,
+) -> Organisation:
+    """Put an organisation (and its whole subtree) under another parent, or make it a root.
+
+    Every `tree_path` and `level` of the subtree is rewritten by one UPDATE; roles held over
+    the subtree follow it, since access is computed from the paths at each request.
+    """
+    org, parent = check_move(session=session, organisation_id=organisation_id, parent_id=parent_id)
+    old_parent, old_path = org.parent_id, org.tree_path
+    new_path = f"{parent.tree_path if parent else '/'}{org.id}/"
+    shift = ((parent.level + 1) if parent else 0) - org.level
+    session.flush()
+    session.execute(
+        sql_update(Organisation)
+        .where(Organisation.tree_path.startswith(old_path))
+        .values(
+            tree_path=literal(new_path) + func.substr(Organisation.tree_path, len(old_path) + 1),
+            level=Organisation.level + shift,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sql_update(Organisation)
+        .where(Organisation.id == org.id)
+        .values(parent_id=parent_id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    audit.record(
+        session=session,
+        action="organisation.moved",
+        entity_type="organisation",
+        entity_id=organisation_id,
+        actor_person_id=actor_person_id,
+        payload={"from_parent_id": old_parent, "to_parent_id": parent_id, "from_path": old_path,
+                 "to_path": new_path},
+    )  # fmt: skip
+    return get(session=session, organisation_id=organisation_id)
 
 
 def get(*, session: Session, organisation_id: int) -> Organisation:

@@ -15,10 +15,15 @@ from collections.abc import Iterable
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
+from ykien.accounts import service as accounts
+from ykien.accounts.models import Role
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation, ConsultationStatus
 from ykien.errors import Forbidden
+from ykien.orgs import service as orgs
+from ykien.orgs.models import Organisation
 from ykien.web.deps import (
+    ADMIN_ROLES,
     MODERATOR_ROLES,
     STAFF_ROLES,
     PathId,
@@ -34,7 +39,9 @@ __all__ = [
     "STAFF_ROLES",
     "ConsultationFor",
     "PathId",
+    "adopt_root",
     "check_runs",
+    "is_instance_admin",
     "may_run",
     "readable_consultation",
     "reader_consultation",
@@ -46,6 +53,24 @@ __all__ = [
 def roots_of(principal: Principal, roles: Iterable[str]) -> list[str]:
     """The tree paths the principal's `roles` cover."""
     return [path for role in roles for path in principal.roles.get(role, ())]
+
+
+def is_instance_admin(db: Session, principal: Principal) -> bool:
+    """An instance admin holds the admin role over every root of the organisation forest
+    (so over every organisation); only they create roots."""
+    tops = orgs.roots(session=db)
+    return bool(tops) and all(principal.covers(top.tree_path, ADMIN_ROLES) for top in tops)
+
+
+def adopt_root(db: Session, principal: Principal, root: Organisation) -> None:
+    """The instance admin who created a root administers it (and so stays an instance admin)."""
+    accounts.grant_role(
+        session=db,
+        person_id=principal.person_id,
+        organisation_id=root.id,
+        role=Role.ADMIN,
+        actor_person_id=principal.person_id,
+    )
 
 
 def may_run(principal: Principal, paths: Iterable[str], roles: Iterable[str]) -> bool:

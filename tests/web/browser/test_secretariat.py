@@ -207,3 +207,53 @@ def test_an_unknown_invitation_says_so_accessibly(visitor: Visitor) -> None:
     visitor.goto("/invite/khong-hop-le", shot="invite-unknown", expect_status=None)
     assert visitor.page.locator("main [role=alert]").is_visible()
     visitor.assert_accessible("an unknown invitation")
+
+
+@needs_route("/secretariat/consultations/{consultation_id}/subcommittees/new")
+def test_secretariat_creates_a_subcommittee_by_ticking_the_table_of_contents(
+    visitor: Visitor, server: LiveServer
+) -> None:
+    cid = server.facts.report_id
+    visitor.sign_in("thuky.khoi")
+    visitor.goto(f"/secretariat/consultations/{cid}/subcommittees", shot="subcommittees-manage")
+    visitor.assert_accessible("the subcommittees a secretariat manages")
+    page = visitor.page
+    with page.expect_navigation():
+        page.get_by_role("link", name="Thêm tiểu ban").click()
+    visitor.assert_accessible("the new subcommittee form")
+    page.get_by_label("Tên tiểu ban").fill("Tiểu ban Biên tập")
+    page.get_by_label("Tổ chức", exact=True).select_option(index=1)
+    page.locator("input[name=section_ids]").first.check()
+    page.locator("input[name=member_ids]").first.check()
+    visitor.screenshot("subcommittee-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tạo tiểu ban").click()
+    assert "Đã tạo tiểu ban “Tiểu ban Biên tập”" in page.inner_text("main")
+    row = page.locator("table.list tr", has_text="Tiểu ban Biên tập")
+    assert row.count() == 1 and "đang hoạt động" in row.inner_text()
+
+
+@needs_route("/admin/organisations/{organisation_id}/edit")
+def test_admin_edits_an_organisation_and_sees_the_move_confirmation(
+    visitor: Visitor, server: LiveServer
+) -> None:
+    visitor.sign_in("quantri")
+    visitor.goto("/admin/organisations")
+    page = visitor.page
+    with page.expect_navigation():
+        page.locator("ul.org-tree a", has_text="Đảng bộ Sở Tài chính").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sửa thông tin hoặc chuyển cấp trên").click()
+    visitor.assert_accessible("the organisation edit and move forms")
+    page.get_by_label("Cấp", exact=True).select_option("Cơ sở")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lưu").click()
+    assert "Đã lưu tổ chức" in page.inner_text("main")
+    assert page.locator(".badge.tier", has_text="Cơ sở").count() == 1
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sửa thông tin hoặc chuyển cấp trên").click()
+    page.get_by_label("Tổ chức cấp trên mới").select_option(index=1)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tiếp tục").click()
+    assert "Xác nhận chuyển" in page.inner_text("main")
+    visitor.assert_accessible("the move confirmation")

@@ -26,8 +26,8 @@ from ykien.decisions.schemas import (
     SubcommitteeOut,
 )
 from ykien.orgs import service as orgs
-from ykien.web.access import ConsultationFor
-from ykien.web.deps import Principal, require_staff
+from ykien.web.access import ConsultationFor, may_run
+from ykien.web.deps import MODERATOR_ROLES, Principal, require_staff
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render
@@ -52,7 +52,8 @@ def subcommittee_rows(
                 "name": sub.name,
                 "organisation": org.name,
                 "level": org.level,
-                "mine": principal.covers(org.tree_path, VIEW_ROLES),
+                "mine": may(db, principal, sub, VIEW_ROLES),
+                "closed": sub.closed_at is not None,
             }
         )
     return rows
@@ -68,9 +69,13 @@ def subcommittees_page(
     consultation: Consultation = RunBy,
 ) -> HTMLResponse:
     rows = subcommittee_rows(db, principal, consultation.id)
-    return render(
-        request, "decisions/subcommittees.html", {"consultation": consultation, "rows": rows}
-    )
+    paths = consultations.authority_paths(session=db, consultation_id=consultation.id)
+    context = {
+        "consultation": consultation,
+        "rows": rows,
+        "may_manage": may_run(principal, paths, MODERATOR_ROLES),
+    }
+    return render(request, "decisions/subcommittees.html", context)
 
 
 @router.get(
@@ -114,20 +119,17 @@ def _queue_page(
     problem: Problem | None = None,
 ) -> HTMLResponse:
     found = queue_of(db, sub, page)
-    others = [
-        s
-        for s in decisions.subcommittees_of(session=db, consultation_id=sub.consultation_id)
-        if s.id != sub.id
-    ]
+    every = decisions.subcommittees_of(session=db, consultation_id=sub.consultation_id)
+    others = [s for s in every if s.id != sub.id and s.closed_at is None]  # may take a forward
     context = {
         "consultation": consultations.get(session=db, consultation_id=sub.consultation_id),
         "sub": sub,
         "queue": found,
         "others": others,
-        "names": {s.id: s.name for s in [sub, *others]},
+        "names": {s.id: s.name for s in every},
         "page": page,
         "more": (page + 1) * PAGE_SIZE < found.opinion_total,
-        "may_draft": may(db, principal, sub, DRAFT_ROLES),
+        "may_draft": sub.closed_at is None and may(db, principal, sub, DRAFT_ROLES),
         "forwarded": forwarding.forwarded_queue(session=db, subcommittee_id=sub.id),
         "error": problem.message if problem else None,
         **labels(),
