@@ -4,7 +4,6 @@ its items (highlighted in the cleaned text), confirm it as an event with its opi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import pairwise
 from typing import Annotated, Any
 
@@ -196,14 +195,10 @@ def report_out(db: Session, report: EventReport) -> ReportOut:
     )
 
 
-def _confirm_defaults(proposal: dict[str, Any], settings: Settings) -> dict[str, str]:
-    starts = proposal.get("starts_at")
-    return {
-        "title": proposal.get("title") or "",
-        "kind": proposal.get("kind") or EventKind.SEMINAR.value,
-        "starts_at": local(datetime.fromisoformat(starts), settings) if starts else "",
-        "place": proposal.get("place") or "",
-    }
+def _confirm_defaults(db: Session, report: EventReport, settings: Settings) -> dict[str, str]:
+    """The confirmation form as reviewed: the items' edits, else what was extracted."""
+    values = reports.reviewed_values(session=db, report=report)
+    return {**values, "starts_at": local(values["starts_at"], settings)}
 
 
 def draw_review_page(
@@ -226,7 +221,7 @@ def draw_review_page(
         "counts": {state: sum(1 for i in items if i.state == state) for state in set(ItemState)},
         "orgs": all_orgs(db),
         "person_names": person_names(db, {i.person_id for i in items}),
-        "confirm": confirm_form or _confirm_defaults(proposal, settings),
+        "confirm": confirm_form or _confirm_defaults(db, report, settings),
     }
     return draw(request, "events/review.html", context, problem)
 
