@@ -3,7 +3,8 @@ object of the path and check the principal's right over its consultation.
 
 Staff whose roles cover the consultation may look; its secretaries (and admins) create, review
 and confirm. A recommendation is seen by the staff of its addressee organisation and answered by
-the addressee's secretariat (or the consultation's).
+the addressee's chair or secretariat, the person made responsible for it, or the consultation's
+secretariat.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
+from ykien.accounts.models import Role
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
 from ykien.errors import Forbidden
@@ -23,6 +25,9 @@ from ykien.orgs.models import Organisation
 from ykien.web.access import check_runs, may_run
 from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, require_staff
 from ykien.web.tx import get_db
+
+# Who answers a recommendation over its addressee organisation: its chair and its secretariat.
+ANSWER_ROLES = (*MODERATOR_ROLES, Role.CHAIR)
 
 
 def roles_for(manage: bool) -> tuple[str, ...]:
@@ -99,14 +104,19 @@ def _org_path(db: Session, organisation_id: int | None) -> str | None:
 
 
 def may_answer(db: Session, principal: Principal, recommendation: Recommendation) -> bool:
-    """The addressee's secretariat, or the consultation's."""
+    """The addressee's chair or secretariat, the responsible person, or the consultation's
+    secretariat."""
+    if recommendation.responsible_person_id == principal.person_id:
+        return True
     path = _org_path(db, recommendation.addressee_organisation_id)
-    if path is not None and principal.covers(path, MODERATOR_ROLES):
+    if path is not None and principal.covers(path, ANSWER_ROLES):
         return True
     return may_manage(db, principal, recommendation.consultation_id)
 
 
 def _check_sees(db: Session, principal: Principal, recommendation: Recommendation) -> None:
+    if recommendation.responsible_person_id == principal.person_id:
+        return
     path = _org_path(db, recommendation.addressee_organisation_id)
     if path is not None and principal.covers(path, STAFF_ROLES):
         return
@@ -117,8 +127,10 @@ def _check_answers(db: Session, principal: Principal, recommendation: Recommenda
     if not may_answer(db, principal, recommendation):
         raise Forbidden(
             "recommendation_forbidden",
-            "Chỉ thư ký của đơn vị nhận kiến nghị (hoặc của đợt lấy ý kiến) mới được trả lời.",
-            "Only the secretariat of the addressee (or of the consultation) may answer.",
+            "Chỉ lãnh đạo chủ trì, thư ký của đơn vị nhận kiến nghị, người được giao phụ trách"
+            " (hoặc thư ký của đợt lấy ý kiến) mới được trả lời.",
+            "Only the chair or the secretariat of the addressee, the person responsible (or the"
+            " consultation's secretariat) may answer.",
         )
 
 
