@@ -8,15 +8,16 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import NOW, World, build_world
 from tests.web.conftest import csrf_of
 from ykien.accounts import service as accounts
 from ykien.accounts.models import Person
+from ykien.errors import Conflict, NotFound, UserError
 from ykien.events import service as events
-from ykien.events.models import ReportItem
+from ykien.events.models import ItemState, ReportItem
 from ykien.events.reports import service as reports
 from ykien.timefmt import VN_TZ
 
@@ -191,3 +192,105 @@ def test_a_name_differing_in_diacritics_is_another_person(session: Session, worl
     event = reports.confirm_report(session=session, report_id=report.id, now=NOW)
     attendees = events.event_detail(session=session, event_id=event.id).attendees
     assert other.id not in {a.person_id for a in attendees}
+
+
+# --- 6. bulk accept and reject ------------------------------------------------------------------
+
+
+def test_items_are_accepted_or_rejected_together_in_one_step(
+    session: Session, world: World
+) -> None:
+    report = reports.ingest_report(
+        session=session, consultation_id=world.consultation.id, text=REPORT, now=NOW
+    )
+    items = reports.report_items(session=session, report_id=report.id)
+    organisations = [i.id for i in items if i.field == "organisation"]
+    assert reports.review_items(
+        session=session, report_id=report.id, item_ids=organisations, state="rejected"
+    ) == len(organisations)
+    states = {i.id: i.state for i in reports.report_items(session=session, report_id=report.id)}
+    assert {states[i] for i in organisations} == {ItemState.REJECTED}
+    assert ItemState.PENDING in {s for i, s in states.items() if i not in organisations}
+    other = reports.ingest_report(
+        session=session, consultation_id=world.consultation.id, text=REPORT, now=NOW
+    )
+    foreign = reports.report_items(session=session, report_id=other.id)[0].id
+    with pytest.raises(NotFound):  # an item of another report: nothing is changed
+        reports.review_items(
+            session=session, report_id=report.id, item_ids=[items[0].id, foreign], state="accepted"
+        )
+    with pytest.raises(UserError):
+        reports.review_items(session=session, report_id=report.id, item_ids=[], state="accepted")
+    with pytest.raises(UserError):
+        reports.review_items(
+            session=session, report_id=report.id, item_ids=[items[0].id], state="pending!"
+        )
+    assert reports.review_items(
+        session=session, report_id=report.id, item_ids=None, state="accepted"
+    ) == len(items)  # None: every item of the report ("select all")
+    reports.confirm_report(session=session, report_id=report.id, now=NOW)
+    with pytest.raises(Conflict):
+        reports.review_items(
+            session=session, report_id=report.id, item_ids=[items[0].id], state="rejected"
+        )
+
+
+def _states(engine: Engine, report_id: int) -> dict[int, str]:
+    with Session(engine) as session:
+        return {
+            i.id: i.state
+            for i in session.scalars(select(ReportItem).where(ReportItem.report_id == report_id))
+        }
+
+
+def test_the_review_page_rejects_the_checked_items_in_one_post_and_the_api_too(
+    login: Login, web_world: World, fresh_engine: Engine
+) -> None:
+    client = login("thuky")
+    created = client.post(
+        f"/c/{web_world.consultation.id}/events/ingest",
+        data={"csrf_token": csrf_of(client), "text": REPORT},
+        follow_redirects=False,
+    )
+    report_id = int(created.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/event-reports/{report_id}").text
+    assert 'id="bulk-review"' in page and 'name="item_id"' in page and 'id="select-all"' in page
+    items = client.get(f"/api/v1/event-reports/{report_id}").json()["items"]
+    picked = [str(i["id"]) for i in items if i["field"] in ("organisation", "draft")]
+    url = f"/event-reports/{report_id}/bulk-review"
+    no_token = client.post(url, data={"item_id": picked, "state": "rejected"})
+    assert no_token.status_code == 403
+    none = client.post(url, data={"csrf_token": csrf_of(client), "state": "rejected"})
+    assert none.status_code == 400 and "Hãy chọn" in none.text
+    done = client.post(
+        url,
+        data={"csrf_token": csrf_of(client), "item_id": picked, "state": "rejected"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert f"{len(picked)} mục" in client.get(done.headers["location"]).text  # the flash
+    states = _states(fresh_engine, report_id)
+    assert {states[int(i)] for i in picked} == {"rejected"}
+    assert sum(1 for s in states.values() if s == "pending") == len(items) - len(picked)
+    everything = client.post(
+        url,
+        data={"csrf_token": csrf_of(client), "all": "1", "state": "accepted"},
+        follow_redirects=False,
+    )
+    assert everything.status_code == 303
+    assert set(_states(fresh_engine, report_id).values()) == {"accepted"}
+    headers = {"X-CSRF-Token": csrf_of(client)}
+    api = client.post(
+        f"/api/v1/event-reports/{report_id}/bulk-review",
+        json={"item_ids": [int(i) for i in picked], "state": "rejected"},
+        headers=headers,
+    )
+    assert api.status_code == 200, api.text
+    assert {i["state"] for i in api.json()["items"] if str(i["id"]) in picked} == {"rejected"}
+    foreign = client.post(
+        f"/api/v1/event-reports/{report_id}/bulk-review",
+        json={"item_ids": [int(picked[0]), 2_000_000], "state": "accepted"},
+        headers=headers,
+    )
+    assert foreign.status_code == 404
+    assert _states(fresh_engine, report_id)[int(picked[0])] == "rejected"  # nothing changed

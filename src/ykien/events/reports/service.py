@@ -5,6 +5,7 @@ and its recommendations. Services take a session and never commit."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -302,6 +303,56 @@ def review_item(
         payload={"item_id": item_id, "state": state, "edited": item.edited_text is not None},
     )
     return item
+
+
+BULK_STATES = (ItemState.ACCEPTED, ItemState.REJECTED)
+
+
+def review_items(
+    *,
+    session: Session,
+    report_id: int,
+    item_ids: Iterable[int] | None,
+    state: str,
+    actor_person_id: int | None = None,
+) -> int:
+    """Accept or reject several items at once (every item of the report if `item_ids` is
+    None); all or nothing: an id not of this report changes nothing. Returns how many."""
+    report = get_report(session=session, report_id=report_id)
+    _ensure_open(report)
+    if state not in BULK_STATES:
+        raise UserError(
+            "item_state_invalid",
+            f"Trạng thái không hợp lệ: {state[:20]}.",
+            f"Unknown review state: {state[:20]}.",
+        )
+    items = {item.id: item for item in report_items(session=session, report_id=report_id)}
+    wanted = list(items) if item_ids is None else list(dict.fromkeys(item_ids))
+    if not wanted:
+        raise UserError(
+            "items_not_chosen",
+            "Hãy chọn ít nhất một mục.",
+            "Choose at least one item.",
+        )
+    missing = [item_id for item_id in wanted if item_id not in items]
+    if missing:
+        raise NotFound(
+            "report_item_not_found",
+            f"Không có mục số {missing[0]} trong bản tin này.",
+            f"Item {missing[0]} is not part of this report.",
+        )
+    for item_id in wanted:
+        items[item_id].state = state
+    session.flush()
+    audit.record(
+        session=session,
+        action="event_report.items_reviewed",
+        entity_type="event_report",
+        entity_id=report_id,
+        actor_person_id=actor_person_id,
+        payload={"state": state, "items": wanted},
+    )
+    return len(wanted)
 
 
 def accept_pending(*, session: Session, report_id: int, actor_person_id: int | None = None) -> int:
