@@ -29,3 +29,16 @@ def test_translator_formats_values_and_falls_back_to_english() -> None:
     assert vi("The request is not valid: {fields}.", fields="x") == "Yêu cầu không hợp lệ: x."
     assert translator("en")("Sign in") == "Sign in"
     assert vi("Sign in") == "Đăng nhập"
+
+
+def test_no_message_is_translated_two_ways_in_different_catalogues() -> None:
+    """The catalogues are merged: a message given two translations would show the wrong one."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, set[str]] = {}
+    for po_file in sorted((SOURCE / "web" / "i18n" / "vi" / "LC_MESSAGES").glob("*.po")):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle, locale="vi"):
+                if message.id and message.string:
+                    seen.setdefault(str(message.id), set()).add(str(message.string))
+    assert {m: t for m, t in seen.items() if len(t) > 1} == {}

@@ -40,6 +40,8 @@ STAFF = {"other_unit_secretary", "secretary", "subcommittee", "admin"}
 BLOC_MANAGERS = {"secretary", "admin"}
 # staff whose roles cover the organiser (the bloc): not a secretary of one unit only
 ANALYSTS = {"secretary", "subcommittee", "admin"}
+# a unit's secretary inside the scope sees the consultation's events and records her own
+UNIT_EVENTS = ANALYSTS | {"other_unit_secretary"}
 ANY = "any"  # answers without 401/403 checks (redirects, per-session or unknown-token pages)
 
 ACCESS: dict[str, set[str] | str] = {
@@ -91,13 +93,13 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/consultations/{consultation_id}/analysis/themes": ANALYSTS,
     "/api/v1/analysis/runs/{run_id}": ANALYSTS,
     "/api/v1/invitations/{token}": ANY,
-    "/c/{consultation_id}/events": ANALYSTS,
-    "/c/{consultation_id}/events/new": BLOC_MANAGERS,
+    "/c/{consultation_id}/events": UNIT_EVENTS,
+    "/c/{consultation_id}/events/new": BLOC_MANAGERS | {"other_unit_secretary"},
     "/c/{consultation_id}/events/ingest": BLOC_MANAGERS,
     "/c/{consultation_id}/submissions/new": BLOC_MANAGERS,
-    "/c/{consultation_id}/lookup/people": ANALYSTS,
-    "/c/{consultation_id}/lookup/sections": ANALYSTS,
-    "/events/{event_id}": ANALYSTS,
+    "/c/{consultation_id}/lookup/people": UNIT_EVENTS,
+    "/c/{consultation_id}/lookup/sections": UNIT_EVENTS,
+    "/events/{event_id}": UNIT_EVENTS,
     "/events/{event_id}/lookup/sections": BLOC_MANAGERS,
     "/events/{event_id}/edit": BLOC_MANAGERS,
     "/events/{event_id}/entry": BLOC_MANAGERS,
@@ -105,10 +107,10 @@ ACCESS: dict[str, set[str] | str] = {
     "/submissions/{submission_id}": BLOC_MANAGERS,
     "/recommendations": STAFF,
     "/recommendations/{recommendation_id}": ANALYSTS,
-    "/api/v1/consultations/{consultation_id}/events": ANALYSTS,
-    "/api/v1/consultations/{consultation_id}/lookup/people": ANALYSTS,
-    "/api/v1/consultations/{consultation_id}/lookup/sections": ANALYSTS,
-    "/api/v1/events/{event_id}": ANALYSTS,
+    "/api/v1/consultations/{consultation_id}/events": UNIT_EVENTS,
+    "/api/v1/consultations/{consultation_id}/lookup/people": UNIT_EVENTS,
+    "/api/v1/consultations/{consultation_id}/lookup/sections": UNIT_EVENTS,
+    "/api/v1/events/{event_id}": UNIT_EVENTS,
     "/api/v1/event-reports/{report_id}": BLOC_MANAGERS,
     "/api/v1/submissions/{submission_id}": BLOC_MANAGERS,
     "/api/v1/recommendations": STAFF,

@@ -469,6 +469,19 @@ class ManagedConsultation:
     authority_paths: tuple[str, ...]
 
 
+def taking_part(*, session: Session, roots: Iterable[str]) -> list[ManagedConsultation]:
+    """Consultations whose organiser or a scope root lies above one of the tree paths `roots`
+    (not at it): those a unit inside the scope takes part in without running them."""
+    units = set(roots)
+    above = {root[: i + 1] for root in units for i, ch in enumerate(root) if ch == "/" and i}
+    return [
+        item
+        for item in managed_under(session=session, roots=above - units)
+        if any(unit.startswith(path) for path in item.authority_paths for unit in units)
+        and not any(path.startswith(unit) for path in item.authority_paths for unit in units)
+    ]
+
+
 def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedConsultation]:
     """Consultations whose organiser or a scope root lies under one of the tree paths `roots`.
 

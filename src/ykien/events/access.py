@@ -2,27 +2,34 @@
 object of the path and check the principal's right over its consultation.
 
 Staff whose roles cover the consultation may look; its secretaries (and admins) create, review
-and confirm. A recommendation is seen by the staff of its addressee organisation and answered by
-the addressee's secretariat (or the consultation's).
+and confirm. The secretary of a unit inside the consultation's scope (below its organiser)
+records her own unit's events in it and sees its events. A recommendation is seen by the staff
+of its addressee organisation and answered by the addressee's chair or secretariat, the person
+made responsible for it, or the consultation's secretariat.
 """
 
 from __future__ import annotations
 
 from fastapi import Depends
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ykien.accounts.models import Role
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
 from ykien.errors import Forbidden
 from ykien.events import service as events
-from ykien.events.models import Event, EventReport, Recommendation, Submission
+from ykien.events.models import Event, EventOrganiser, EventReport, Recommendation, Submission
 from ykien.events.recommendations import service as recommendations
 from ykien.events.reports import service as reports
 from ykien.events.submissions import service as submissions
 from ykien.orgs.models import Organisation
-from ykien.web.access import check_runs, may_run, roots_of
+from ykien.web.access import check_runs, consultation_forbidden, may_run, roots_of
 from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, require_staff
 from ykien.web.tx import get_db
+
+# Who answers a recommendation over its addressee organisation: its chair and its secretariat.
+ANSWER_ROLES = (*MODERATOR_ROLES, Role.CHAIR)
 
 
 def roles_for(manage: bool) -> tuple[str, ...]:
@@ -38,11 +45,67 @@ def may_manage(db: Session, principal: Principal, consultation_id: int) -> bool:
     return may(db, principal, consultation_id, MODERATOR_ROLES)
 
 
-class ConsultationEvents:
-    """Loader: the consultation of the path, for staff covering it (secretaries if `manage`)."""
+def unit_roots(
+    db: Session, principal: Principal, consultation_id: int, roles: tuple[str, ...]
+) -> list[str]:
+    """The tree paths of the units inside the consultation's scope where the principal holds
+    one of `roles` (the organiser's and scope roots' own paths included)."""
+    paths = consultations.authority_paths(session=db, consultation_id=consultation_id)
+    return [root for root in roots_of(principal, roles) if any(root.startswith(p) for p in paths)]
 
-    def __init__(self, *, manage: bool = False) -> None:
+
+def may_record(db: Session, principal: Principal, consultation_id: int) -> bool:
+    """Records events in the consultation: its secretariat, or a unit's inside its scope."""
+    return bool(unit_roots(db, principal, consultation_id, MODERATOR_ROLES))
+
+
+def organises(db: Session, principal: Principal, event: Event, roles: tuple[str, ...]) -> bool:
+    """True if the principal holds one of `roles` over one of the event's organisers."""
+    paths = db.scalars(
+        select(Organisation.tree_path)
+        .join(EventOrganiser, EventOrganiser.organisation_id == Organisation.id)
+        .where(EventOrganiser.event_id == event.id)
+    )
+    return any(principal.covers(path, roles) for path in paths)
+
+
+def may_manage_event(db: Session, principal: Principal, event: Event) -> bool:
+    """The consultation's secretariat, or the secretary of a unit organising the event."""
+    return may_manage(db, principal, event.consultation_id) or organises(
+        db, principal, event, MODERATOR_ROLES
+    )
+
+
+def own_organisers(
+    db: Session, principal: Principal, consultation_id: int, organiser_ids: list[int]
+) -> list[int]:
+    """The organisers of an event the principal records: as chosen by the consultation's
+    secretariat; a unit's secretary records her own units' events only (hers when none is
+    chosen)."""
+    if may_manage(db, principal, consultation_id):
+        return organiser_ids
+    roots = unit_roots(db, principal, consultation_id, MODERATOR_ROLES)
+    if not organiser_ids:
+        own = db.scalars(select(Organisation.id).where(Organisation.tree_path.in_(roots)))
+        return sorted(own)
+    for organisation_id in organiser_ids:
+        org = db.get(Organisation, organisation_id)
+        if org is not None and not any(org.tree_path.startswith(root) for root in roots):
+            raise Forbidden(
+                "event_organiser_forbidden",
+                "Bạn chỉ ghi nhận được sự kiện do đơn vị mình tổ chức.",
+                "You may only record events your own unit organises.",
+            )
+    return organiser_ids
+
+
+class ConsultationEvents:
+    """Loader: the consultation of the path, for staff covering it (secretaries if `manage`);
+    with `units`, also for those of a unit inside its scope (who record their own events)."""
+
+    def __init__(self, *, manage: bool = False, units: bool = False) -> None:
         self.roles = roles_for(manage)
+        self.units = units
 
     def __call__(
         self,
@@ -50,15 +113,18 @@ class ConsultationEvents:
         principal: Principal = Depends(require_staff),
         db: Session = Depends(get_db),
     ) -> Consultation:
-        check_runs(db, principal, consultation_id, self.roles)
+        if not (self.units and unit_roots(db, principal, consultation_id, self.roles)):
+            check_runs(db, principal, consultation_id, self.roles)
         return consultations.get(session=db, consultation_id=consultation_id)
 
 
 class EventFor:
-    """Loader: the event of the path, for staff covering its consultation."""
+    """Loader: the event of the path, for staff covering its consultation or a unit inside its
+    scope; `manage`: for its secretariat or the secretary of a unit organising the event."""
 
     def __init__(self, *, manage: bool = False) -> None:
         self.roles = roles_for(manage)
+        self.manage = manage
 
     def __call__(
         self,
@@ -67,7 +133,14 @@ class EventFor:
         db: Session = Depends(get_db),
     ) -> Event:
         event = events.get_event(session=db, event_id=event_id)
-        check_runs(db, principal, event.consultation_id, self.roles)
+        if may(db, principal, event.consultation_id, self.roles):
+            return event
+        if self.manage:
+            allowed = organises(db, principal, event, self.roles)
+        else:
+            allowed = bool(unit_roots(db, principal, event.consultation_id, self.roles))
+        if not allowed:
+            raise consultation_forbidden()
         return event
 
 
@@ -99,14 +172,19 @@ def _org_path(db: Session, organisation_id: int | None) -> str | None:
 
 
 def may_answer(db: Session, principal: Principal, recommendation: Recommendation) -> bool:
-    """The addressee's secretariat, or the consultation's."""
+    """The addressee's chair or secretariat, the responsible person, or the consultation's
+    secretariat."""
+    if recommendation.responsible_person_id == principal.person_id:
+        return True
     path = _org_path(db, recommendation.addressee_organisation_id)
-    if path is not None and principal.covers(path, MODERATOR_ROLES):
+    if path is not None and principal.covers(path, ANSWER_ROLES):
         return True
     return may_manage(db, principal, recommendation.consultation_id)
 
 
 def _check_sees(db: Session, principal: Principal, recommendation: Recommendation) -> None:
+    if recommendation.responsible_person_id == principal.person_id:
+        return
     path = _org_path(db, recommendation.addressee_organisation_id)
     if path is not None and principal.covers(path, STAFF_ROLES):
         return
@@ -117,8 +195,10 @@ def _check_answers(db: Session, principal: Principal, recommendation: Recommenda
     if not may_answer(db, principal, recommendation):
         raise Forbidden(
             "recommendation_forbidden",
-            "Chỉ thư ký của đơn vị nhận kiến nghị (hoặc của đợt lấy ý kiến) mới được trả lời.",
-            "Only the secretariat of the addressee (or of the consultation) may answer.",
+            "Chỉ lãnh đạo chủ trì, thư ký của đơn vị nhận kiến nghị, người được giao phụ trách"
+            " (hoặc thư ký của đợt lấy ý kiến) mới được trả lời.",
+            "Only the chair or the secretariat of the addressee, the person responsible (or the"
+            " consultation's secretariat) may answer.",
         )
 
 

@@ -58,11 +58,12 @@ def field_labels(_: Callable[..., str]) -> dict[str, str]:
 
 
 def recommendation_status_labels(_: Callable[..., str]) -> dict[str, str]:
+    """A recommendation's statuses as a secretary says them (not a consultation's words)."""
     return {
-        RecommendationStatus.OPEN: _("Open"),
-        RecommendationStatus.IN_PROGRESS: _("In progress"),
+        RecommendationStatus.OPEN: _("Not answered yet"),
+        RecommendationStatus.IN_PROGRESS: _("Being handled"),
         RecommendationStatus.ANSWERED: _("Answered"),
-        RecommendationStatus.CLOSED: _("Closed"),
+        RecommendationStatus.CLOSED: _("Closed out"),
     }
 
 

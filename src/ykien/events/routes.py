@@ -25,6 +25,9 @@ from ykien.events.access import (
     check_collects_for,
     managed_event,
     may_manage,
+    may_manage_event,
+    may_record,
+    own_organisers,
     runnable_consultations,
     viewed_event,
 )
@@ -86,8 +89,9 @@ EVENT_COLUMNS = (
     "id", "consultation_id", "title", "kind", "status", "starts_at", "place", "chair_name",
     "chair_title", "agenda", "minutes", "minutes_filename",
 )  # fmt: skip
-Viewed = Depends(ConsultationEvents())
-Managed = Depends(ConsultationEvents(manage=True))
+# Units inside the consultation's scope see its events and record their own (events.access).
+Viewed = Depends(ConsultationEvents(units=True))
+Managed = Depends(ConsultationEvents(manage=True, units=True))
 
 
 # --- reads shared by a page and its JSON twin ---------------------------------------------------
@@ -162,6 +166,7 @@ def events_page(
         "consultation": consultation,
         "items": event_summaries(db, consultation.id),
         "may_manage": may_manage(db, principal, consultation.id),
+        "may_record": may_record(db, principal, consultation.id),
     }
     return draw(request, "events/list.html", context)
 
@@ -204,7 +209,7 @@ def draw_event_page(
         "person_names": person_names(
             db, {o.author_person_id for o in detail.opinions} | {event.chair_person_id}
         ),
-        "may_manage": may_manage(db, principal, event.consultation_id),
+        "may_manage": may_manage_event(db, principal, event),
         "orgs": all_orgs(db),
         "form": {"text": "", "addressee_id": "", "due_on": "", **form},
     }
@@ -238,6 +243,8 @@ def save_event(
     minutes_file: MinutesFile | None = None,
 ) -> Event:
     """Record a new event under the consultation, or change the event `event_id`."""
+    organisers = own_organisers(db, principal, consultation_id, body.organiser_ids)
+    body = body.model_copy(update={"organiser_ids": organisers})
     fields: dict[str, Any] = body.model_dump(
         exclude={"starts_at", "attendees", "topic_draft_ids", "consultation_ids"}
     )
@@ -392,10 +399,11 @@ def new_event_page(
     principal: Principal = Depends(require_staff),
     settings: Settings = Depends(get_settings),
 ) -> HTMLResponse:
+    form = _blank_event_form()
+    form["organisers"] = [str(i) for i in own_organisers(db, principal, consultation.id, [])]
     return draw_event_form(
-        request, db, principal, settings, consultation_id=consultation.id,
-        form=_blank_event_form(),
-    )  # fmt: skip
+        request, db, principal, settings, consultation_id=consultation.id, form=form
+    )
 
 
 MinutesUpload = Annotated[UploadFile | None, File()]

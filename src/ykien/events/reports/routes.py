@@ -4,7 +4,6 @@ its items (highlighted in the cleaned text), confirm it as an event with its opi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import pairwise
 from typing import Annotated, Any
 
@@ -32,7 +31,13 @@ from ykien.events.pages import (
     read_upload,
 )
 from ykien.events.reports import service as reports
-from ykien.events.reports.schemas import ConfirmReportIn, ReportItemOut, ReportOut, ReviewIn
+from ykien.events.reports.schemas import (
+    BulkReviewIn,
+    ConfirmReportIn,
+    ReportItemOut,
+    ReportOut,
+    ReviewIn,
+)
 from ykien.events.routes import event_detail_of
 from ykien.events.schemas import EventDetailOut
 from ykien.web.deps import PathId, Principal, get_settings, require_staff
@@ -53,6 +58,7 @@ router = APIRouter()
 Managed = Depends(ConsultationEvents(manage=True))
 PathItem = PathId
 ReportText = Annotated[str, Form(max_length=1_000_000)]
+MAX_BULK_ITEMS = 10_000
 
 
 # --- ingestion -------------------------------------------------------------------------------
@@ -196,14 +202,10 @@ def report_out(db: Session, report: EventReport) -> ReportOut:
     )
 
 
-def _confirm_defaults(proposal: dict[str, Any], settings: Settings) -> dict[str, str]:
-    starts = proposal.get("starts_at")
-    return {
-        "title": proposal.get("title") or "",
-        "kind": proposal.get("kind") or EventKind.SEMINAR.value,
-        "starts_at": local(datetime.fromisoformat(starts), settings) if starts else "",
-        "place": proposal.get("place") or "",
-    }
+def _confirm_defaults(db: Session, report: EventReport, settings: Settings) -> dict[str, str]:
+    """The confirmation form as reviewed: the items' edits, else what was extracted."""
+    values = reports.reviewed_values(session=db, report=report)
+    return {**values, "starts_at": local(values["starts_at"], settings)}
 
 
 def draw_review_page(
@@ -226,7 +228,7 @@ def draw_review_page(
         "counts": {state: sum(1 for i in items if i.state == state) for state in set(ItemState)},
         "orgs": all_orgs(db),
         "person_names": person_names(db, {i.person_id for i in items}),
-        "confirm": confirm_form or _confirm_defaults(proposal, settings),
+        "confirm": confirm_form or _confirm_defaults(db, report, settings),
     }
     return draw(request, "events/review.html", context, problem)
 
@@ -319,6 +321,66 @@ def accept_all_page(
     _ = translator(request_language(request))
     add_flash(request, _("{count} items accepted.", count=count))
     return see_other(f"/event-reports/{report.id}")
+
+
+def review_many(db: Session, principal: Principal, report: EventReport, body: BulkReviewIn) -> int:
+    """Accept or reject the chosen items (or all) at once: the use case of the page and API."""
+    return reports.review_items(
+        session=db,
+        report_id=report.id,
+        item_ids=None if body.all else body.item_ids,
+        state=body.state,
+        actor_person_id=principal.person_id,
+    )
+
+
+def bulk_from_form(form: FormFields) -> BulkReviewIn:
+    """The ticked items (`item_id`, repeated), the button pressed (`state`), "select all"."""
+    chosen = form.get("item_id", [])
+    values = [chosen] if isinstance(chosen, str) else chosen[:MAX_BULK_ITEMS]
+    return parse_form(
+        BulkReviewIn,
+        {},
+        item_ids=[i for i in (as_id(v[:20]) for v in values) if i is not None],
+        state=field_text(form, "state")[:10],
+        all=field_text(form, "all") == "1",
+    )
+
+
+@router.post("/event-reports/{report_id}/bulk-review", **FORM_POST)
+def bulk_review_page(
+    request: Request,
+    form: FormFields,
+    db: Tx,
+    report: EventReport = Depends(report_for),
+    principal: Principal = Depends(require_staff),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    def redraw(problem: Problem) -> Response:
+        return draw_review_page(request, db, report, settings, problem=problem)
+
+    with redraw_on_error(request, db, redraw):
+        body = bulk_from_form(form)
+        count = review_many(db, principal, report, body)
+    _ = translator(request_language(request))
+    if body.state == ItemState.ACCEPTED:
+        add_flash(request, _("{count} items accepted.", count=count))
+    else:
+        add_flash(request, _("{count} items rejected.", count=count))
+    return see_other(f"/event-reports/{report.id}")
+
+
+@router.post("/api/v1/event-reports/{report_id}/bulk-review", response_model=ReportOut, **API_POST)
+def api_bulk_review(
+    body: BulkReviewIn,
+    db: Tx,
+    report: EventReport = Depends(report_for),
+    principal: Principal = Depends(require_staff),
+) -> ReportOut:
+    """Accept or reject several items (item_ids, or every item with `all`) in one step; an id
+    not of this report changes nothing."""
+    review_many(db, principal, report, body)
+    return report_out(db, report)
 
 
 # --- confirmation ------------------------------------------------------------------------------

@@ -56,3 +56,9 @@ class ConfirmReportIn(BaseModel):
     starts_at: str | None = Field(default=None, max_length=40)
     place: str | None = Field(default=None, max_length=500)
     accept_pending: bool = False
+
+
+class BulkReviewIn(BaseModel):
+    item_ids: list[DbId] = Field(default_factory=list, max_length=10_000)
+    state: str = Field(max_length=10, description="accepted or rejected")
+    all: bool = Field(default=False, description="every item of the report, not item_ids")

@@ -5,6 +5,7 @@ and its recommendations. Services take a session and never commit."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from ykien.db.base import utcnow
 from ykien.drafts.refs import SectionIndex
 from ykien.errors import Conflict, NotFound, UserError
 from ykien.events.checks import checked, sha256, today_in_vietnam
+from ykien.events.dates import all_dates
 from ykien.events.extract import EventProposal, extract_event
 from ykien.events.lookups import consultation_sections
 from ykien.events.models import (
@@ -138,9 +140,23 @@ def _proposal_items(proposal: EventProposal) -> list[tuple[str, int, int, str, s
     return found
 
 
-def _person_by_name(session: Session, name: str) -> int | None:
-    ids = list(session.scalars(select(Person.id).where(Person.name_key == vt.name_key(name))))
-    return ids[0] if len(ids) == 1 else None
+def person_key(name: str) -> str:
+    """One key for one person's name: NFC, either tone placement ("Hoà"/"Hòa"), any case and
+    spacing; other diacritics count ("Hoà" is not "Hóa")."""
+    return " ".join(vt.tone_key(name).split())
+
+
+def _person_by_name(session: Session, name: str, consultation_id: int) -> int | None:
+    """The one person record of that name in the consultation's organisations (or of none)."""
+    key = person_key(name)
+    scope = consultations.scope_org_ids(session=session, consultation_id=consultation_id)
+    found = [
+        person.id
+        for person in session.scalars(select(Person).where(Person.name_key == vt.name_key(name)))
+        if person_key(person.full_name) == key
+        and (person.organisation_id is None or person.organisation_id in scope)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def ingest_report(
@@ -207,7 +223,7 @@ def ingest_report(
             detail=detail,
         )
         if field_name == "person":
-            item.person_id = _person_by_name(session, item_text)
+            item.person_id = _person_by_name(session, item_text, consultation_id)
         elif field_name in ("organiser", "organisation"):
             item.organisation_id = orgs.match_name(index, item_text)
         session.add(item)
@@ -295,6 +311,56 @@ def review_item(
     return item
 
 
+BULK_STATES = (ItemState.ACCEPTED, ItemState.REJECTED)
+
+
+def review_items(
+    *,
+    session: Session,
+    report_id: int,
+    item_ids: Iterable[int] | None,
+    state: str,
+    actor_person_id: int | None = None,
+) -> int:
+    """Accept or reject several items at once (every item of the report if `item_ids` is
+    None); all or nothing: an id not of this report changes nothing. Returns how many."""
+    report = get_report(session=session, report_id=report_id)
+    _ensure_open(report)
+    if state not in BULK_STATES:
+        raise UserError(
+            "item_state_invalid",
+            f"Trạng thái không hợp lệ: {state[:20]}.",
+            f"Unknown review state: {state[:20]}.",
+        )
+    items = {item.id: item for item in report_items(session=session, report_id=report_id)}
+    wanted = list(items) if item_ids is None else list(dict.fromkeys(item_ids))
+    if not wanted:
+        raise UserError(
+            "items_not_chosen",
+            "Hãy chọn ít nhất một mục.",
+            "Choose at least one item.",
+        )
+    missing = [item_id for item_id in wanted if item_id not in items]
+    if missing:
+        raise NotFound(
+            "report_item_not_found",
+            f"Không có mục số {missing[0]} trong bản tin này.",
+            f"Item {missing[0]} is not part of this report.",
+        )
+    for item_id in wanted:
+        items[item_id].state = state
+    session.flush()
+    audit.record(
+        session=session,
+        action="event_report.items_reviewed",
+        entity_type="event_report",
+        entity_id=report_id,
+        actor_person_id=actor_person_id,
+        payload={"state": state, "items": wanted},
+    )
+    return len(wanted)
+
+
 def accept_pending(*, session: Session, report_id: int, actor_person_id: int | None = None) -> int:
     """Accept every item still pending; returns how many."""
     report = get_report(session=session, report_id=report_id)
@@ -330,19 +396,88 @@ def _org_for(session: Session, item: ReportItem, actor_person_id: int | None) ->
     return orgs.create(session=session, name=_value(item)[:300], actor_person_id=actor_person_id).id
 
 
-def _person_for(session: Session, item: ReportItem) -> int:
-    """The linked person, else a new person record (a delegate with no account)."""
-    if item.person_id is not None:
-        return item.person_id
-    title = item.detail.split("; ")[0] if item.detail else None
-    return accounts.create_person(session=session, full_name=_value(item), title=title).id
+def _titles_of(item: ReportItem) -> list[str]:
+    return [title for title in (item.detail or "").split("; ") if title.strip()]
+
+
+def _person_for(
+    session: Session, item: ReportItem, consultation_id: int, known: dict[str, int]
+) -> int:
+    """The linked person, else the one of the same name met earlier in the report (`known`,
+    by person_key) or recorded before, else a new person record (a delegate with no account)."""
+    key = person_key(_value(item))
+    person_id = (
+        item.person_id or known.get(key) or _person_by_name(session, _value(item), consultation_id)
+    )
+    if person_id is None:
+        titles = _titles_of(item)
+        person_id = accounts.create_person(
+            session=session, full_name=_value(item), title=titles[0] if titles else None
+        ).id
+    known.setdefault(key, person_id)
+    return person_id
+
+
+def _first_item(items: list[ReportItem], field_name: str) -> ReportItem | None:
+    return next((i for i in items if i.field == field_name and i.state != ItemState.REJECTED), None)
 
 
 def _first_value(items: list[ReportItem], field_name: str) -> str | None:
-    for item in items:
-        if item.field == field_name and item.state != ItemState.REJECTED:
-            return _value(item)
-    return None
+    item = _first_item(items, field_name)
+    return _value(item) if item is not None else None
+
+
+_TYPED_MOMENTS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y")
+
+
+def _edited_moment(text: str, extracted: datetime | None, now: datetime) -> datetime | None:
+    """The moment a secretary typed for the date item ("25/6/2025", "26/06/2025 09:15",
+    "14h30 ngày 20/6"); the extracted year and time fill what is not written; None if no date."""
+    typed = " ".join(text.split())
+    before = extracted.astimezone(VN_TZ) if extracted else None
+    for pattern in _TYPED_MOMENTS:
+        try:
+            local = datetime.strptime(typed, pattern)
+        except ValueError:
+            continue
+        if "%H" not in pattern and before is not None:
+            local = local.replace(hour=before.hour, minute=before.minute)
+        return local.replace(tzinfo=VN_TZ).astimezone(UTC)
+    found = all_dates(typed)
+    if not found:
+        return None
+    date = found[0]
+    year = date.year or (before.year if before else today_in_vietnam(now).year)
+    if date.hour is not None:
+        hour, minute = date.hour, date.minute or 0
+    else:
+        hour, minute = (before.hour, before.minute) if before else (0, 0)
+    try:
+        local = datetime(year, date.month, date.day, hour, minute, tzinfo=VN_TZ)
+    except ValueError:
+        return None
+    return local.astimezone(UTC)
+
+
+def reviewed_values(
+    *, session: Session, report: EventReport, now: datetime | None = None
+) -> dict[str, Any]:
+    """The event as reviewed: the edited (not rejected) title, date and place, else what was
+    extracted; what the confirmation form shows and what confirming takes when not given."""
+    proposal = proposal_of(report)
+    items = report_items(session=session, report_id=report.id)
+    starts = proposal.get("starts_at")
+    extracted = datetime.fromisoformat(starts) if starts else None
+    date_item = _first_item(items, "date")
+    edited = None
+    if date_item is not None and date_item.edited_text:
+        edited = _edited_moment(date_item.edited_text, extracted, now or utcnow())
+    return {
+        "title": _first_value(items, "title") or proposal.get("title") or "",
+        "kind": proposal.get("kind") or EventKind.SEMINAR.value,
+        "starts_at": edited or extracted,
+        "place": _first_value(items, "place") or proposal.get("place") or "",
+    }
 
 
 def confirm_report(
@@ -362,19 +497,17 @@ def confirm_report(
     now = now or utcnow()
     report = get_report(session=session, report_id=report_id)
     _ensure_open(report)
-    proposal = proposal_of(report)
+    reviewed = reviewed_values(session=session, report=report, now=now)
     items = report_items(session=session, report_id=report_id)
     accepted = [i for i in items if i.state == ItemState.ACCEPTED]
-    chosen_title = title or _first_value(items, "title") or proposal.get("title")
+    chosen_title = title or reviewed["title"]
     if not chosen_title:
         raise UserError(
             "event_title_missing",
             "Hãy nhập tên sự kiện trước khi xác nhận.",
             "Enter the event's title before confirming.",
         )
-    moment = starts_at
-    if moment is None and proposal.get("starts_at"):
-        moment = datetime.fromisoformat(proposal["starts_at"])
+    moment = starts_at or reviewed["starts_at"]
     if moment is None:
         raise UserError(
             "event_date_missing",
@@ -384,14 +517,14 @@ def confirm_report(
     organiser_ids = [
         _org_for(session, i, actor_person_id) for i in accepted if i.field == "organiser"
     ]
-    attendees = _accepted_attendees(session, accepted)
+    attendees = _accepted_attendees(session, accepted, report.consultation_id)
     event = create_event(
         session=session,
         consultation_id=report.consultation_id,
         title=chosen_title,
-        kind=kind or proposal.get("kind") or EventKind.SEMINAR,
+        kind=kind or reviewed["kind"],
         starts_at=moment,
-        place=place if place is not None else (_first_value(items, "place") or ""),
+        place=place if place is not None else reviewed["place"],
         minutes=report.cleaned_text,
         minutes_filename=report.source_filename or None,
         minutes_sha256=report.source_sha256,
@@ -419,22 +552,30 @@ def confirm_report(
     return event
 
 
-def _accepted_attendees(session: Session, accepted: list[ReportItem]) -> list[AttendeeIn]:
-    seen: set[int] = set()
-    attendees: list[AttendeeIn] = []
+def _accepted_attendees(
+    session: Session, accepted: list[ReportItem], consultation_id: int
+) -> list[AttendeeIn]:
+    """One attendee per person however often (and however spelt) the report names them, with
+    every title found beside the name."""
+    known: dict[str, int] = {}
+    titles: dict[int, dict[str, str]] = {}  # person -> key of a title -> the title
+    first_item: dict[int, ReportItem] = {}
     for item in accepted:
         if item.field != "person":
             continue
-        person_id = _person_for(session, item)
-        if person_id in seen:
-            continue
-        seen.add(person_id)
+        person_id = _person_for(session, item, consultation_id, known)
+        first_item.setdefault(person_id, item)
+        found = titles.setdefault(person_id, {})
+        for title in _titles_of(item):
+            found.setdefault(person_key(title), title)
+    attendees: list[AttendeeIn] = []
+    for person_id, item in first_item.items():
         person = session.get(Person, person_id)
-        titles = item.detail or (person.title if person else None) or None
+        joined = "; ".join(titles[person_id].values()) or (person.title if person else None)
         attendees.append(
             AttendeeIn(
                 name=person.full_name if person else _value(item),
-                title=titles[:MAX_PERSON_TITLE] if titles else None,
+                title=joined[:MAX_PERSON_TITLE] if joined else None,
                 person_id=person_id,
                 organisation_id=item.organisation_id,
             )

@@ -55,6 +55,16 @@ def list_consultations(db: Session, *, consultation_id: int | None = None) -> li
     return items
 
 
+def unit_work(db: Session, principal: Principal | None) -> set[int]:
+    """The consultations a unit of the signed-in staff member takes part in without running
+    them (inside the scope, below the organiser): their cards link to its events and
+    syntheses."""
+    if principal is None or not principal.is_staff:
+        return set()
+    roots = roots_of(principal, STAFF_ROLES)
+    return {item.consultation.id for item in consultations.taking_part(session=db, roots=roots)}
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, db: Db) -> HTMLResponse:
     items = list_consultations(db)
@@ -64,6 +74,7 @@ def home(request: Request, db: Db) -> HTMLResponse:
         {
             "open_items": [i for i in items if i.accepting],
             "other_items": [i for i in items if not i.accepting],
+            "unit_work": unit_work(db, getattr(request.state, "principal", None)),
         },
     )
 

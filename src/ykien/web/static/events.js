@@ -43,6 +43,19 @@
     if (item) { item.scrollIntoView({ block: "center" }); item.classList.add("active"); }
   });
 
+  // the report review's "select all" ticks every item for the bulk accept/reject form
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var all = document.getElementById("select-all");
+    if (!all || !box.matches) { return; }
+    var picks = document.querySelectorAll('input.pick[form="bulk-review"]');
+    if (box === all) {
+      picks.forEach(function (pick) { pick.checked = all.checked; });
+    } else if (box.matches("input.pick")) {
+      all.checked = Array.prototype.every.call(picks, function (pick) { return pick.checked; });
+    }
+  });
+
   ["focusin", "mouseover"].forEach(function (type) {
     document.addEventListener(type, function (event) {
       var item = event.target.closest && event.target.closest("li.item[data-item]");
