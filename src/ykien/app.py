@@ -118,7 +118,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.intake = intake
     app.state.queue = queue
     app.state.templates = make_templates(settings)
-    app.state.signin_limiter = make_limiter(settings.resolved_limiter_url, session_factory)
+    # sign-in failures and per-client request rates, shared by every process
+    app.state.limiter = make_limiter(settings.resolved_limiter_url, session_factory)
     _add_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in _routers():

@@ -1,4 +1,5 @@
-"""The sign-in limiter, shared by every process: on Redis when configured, else in the database.
+"""The shared limiter of every process (on Redis when configured, else in the database): the
+sign-in limiter, and per-client request rates (`hit`, used by ykien.web.ratelimit).
 
 Failures are counted per account *and* client address, so guesses from one place block that
 place only and the rightful owner still signs in from hers; and per address alone with a
@@ -6,15 +7,20 @@ much higher bound, for one place trying many accounts. Once a key reaches its bo
 blocked for a delay that doubles with every further failure (30 s, 60 s, ... at most 15 min),
 so a blocked owner waits seconds, not the whole window, while guessing stays slow. A success
 clears the account+address key.
+
+Request rates are fixed windows: `hit(key, limit, window)` counts one request of `key` in the
+current window and answers how many seconds remain of it once `limit` requests were counted
+(0: this request is allowed). They share the counters' table (keys start with "rate:").
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,6 +64,17 @@ class Limiter(Protocol):
 
     def succeeded(self, rules: list[Rule]) -> None: ...
 
+    def hit(self, key: str, limit: int, window: int) -> int:
+        """Count one request of `key`; seconds to wait if `limit` were already counted in the
+        current `window` seconds (0: allowed)."""
+
+
+PRUNE_ONE_IN = 500  # a hit that creates a counter prunes the long-expired ones this often
+
+
+def _retry_after(window_start: datetime, window: int, now: datetime) -> int:
+    return max(1, int((window_start + timedelta(seconds=window) - now).total_seconds()) + 1)
+
 
 class DatabaseLimiter:
     """Counters in the `signin_failures` table, each change in its own short transaction."""
@@ -92,6 +109,41 @@ class DatabaseLimiter:
             row = session.get(SigninFailure, rules[0].key)
             if row is not None:
                 session.delete(row)
+
+    def hit(self, key: str, limit: int, window: int) -> int:
+        for attempt in range(3):
+            try:
+                with unit_of_work(self.session_factory) as session:
+                    return _count_request(session, f"rate:{key}", limit, window)
+            except IntegrityError:  # another process created the same key meanwhile
+                if attempt == 2:
+                    raise
+        return 0  # not reached
+
+
+def _count_request(session: Session, key: str, limit: int, window: int) -> int:
+    now = datetime.now(UTC)
+    row = session.execute(
+        select(SigninFailure).where(SigninFailure.key == key).with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        if random.randrange(PRUNE_ONE_IN) == 0:
+            session.execute(
+                delete(SigninFailure).where(
+                    SigninFailure.key.startswith("rate:"),
+                    SigninFailure.window_start < now - timedelta(days=1),
+                )
+            )
+        session.add(SigninFailure(key=key, failures=1, window_start=now))
+        session.flush()
+        return 0
+    if now - row.window_start >= timedelta(seconds=window):
+        row.failures, row.window_start = 1, now
+        return 0
+    if row.failures >= limit:
+        return _retry_after(row.window_start, window, now)
+    row.failures += 1
+    return 0
 
 
 def _count_failure(session: Session, rule: Rule) -> None:
@@ -139,6 +191,17 @@ class RedisLimiter:
     def succeeded(self, rules: list[Rule]) -> None:
         key = rules[0].key
         self.redis.delete(f"ykien:signin:count:{key}", f"ykien:signin:block:{key}")
+
+    def hit(self, key: str, limit: int, window: int) -> int:
+        count_key = f"ykien:rate:{key}"
+        pipe = self.redis.pipeline()
+        pipe.incr(count_key)
+        pipe.expire(count_key, window, nx=True)
+        pipe.ttl(count_key)
+        count, _set, ttl = pipe.execute()
+        if int(count) <= limit:
+            return 0
+        return max(1, int(ttl))
 
 
 def make_limiter(url: str, session_factory: sessionmaker[Session]) -> Limiter:
