@@ -22,7 +22,7 @@ from ykien.decisions.schemas import (
     SynthesisStepOut,
     TraceOut,
 )
-from ykien.synthesis.routes.downloads import Format, download, issue_of
+from ykien.synthesis.routes.downloads import REPORT_FILE, Format, download, issue_of
 from ykien.web.access import readable_consultation
 from ykien.web.deps import PathId, Principal, current_principal
 from ykien.web.ratelimit import ReceiptLookupRate
@@ -124,7 +124,7 @@ def api_responses(db: Db, code: Code = "", consultation: Consultation = Readable
     )
 
 
-@router.get("/c/{consultation_id}/responses/report.{fmt}", tags=TAGS)
+@router.get("/c/{consultation_id}/responses/report.{fmt}", tags=TAGS, **REPORT_FILE)
 def response_table_download(
     request: Request, fmt: Format, db: Db, consultation: Consultation = Readable
 ) -> Response:
