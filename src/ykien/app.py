@@ -60,8 +60,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
+    """An API call: under /api/, asking for JSON, or sent with an API token (a download)."""
+    return (
+        request.url.path.startswith("/api/")
+        or "application/json" in request.headers.get("accept", "")
+        or request.headers.get("authorization", "").lower().startswith("bearer ")
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.factories import World
+from tests.web.conftest import PASSWORD
 
 DOWNLOADS = (
     "/c/{consultation_id}/responses/report.{fmt}",
@@ -46,3 +47,23 @@ def test_every_operation_documents_its_refusals_in_the_error_schema(client: Test
                 assert answer, (method, path, status)
                 schema = answer["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)
+
+
+def test_a_download_refused_to_an_api_token_answers_the_error_json(
+    client: TestClient, web_world: World
+) -> None:
+    token = client.post(
+        "/api/v1/tokens", json={"username": "thuky", "password": PASSWORD, "name": "t"}
+    ).json()["token"]
+    missing = client.get(
+        f"/c/{web_world.consultation.id}/import/999/report",
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/json")
+    assert set(missing.json()["error"]) == {"code", "message"}
+    assert (
+        client.get(f"/c/{web_world.consultation.id}/import/999/report")
+        .headers["content-type"]
+        .startswith("text/html")
+    )  # the browser still gets a page
