@@ -18,10 +18,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, literal, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from ykien.accounts.models import SigninFailure
@@ -69,7 +69,7 @@ class Limiter(Protocol):
         current `window` seconds (0: allowed)."""
 
 
-PRUNE_ONE_IN = 500  # a hit that creates a counter prunes the long-expired ones this often
+PRUNE_ONE_IN = 500  # one hit in this many prunes the counters idle for a day
 
 
 def _retry_after(window_start: datetime, window: int, now: datetime) -> int:
@@ -94,15 +94,19 @@ class DatabaseLimiter:
         return max([0, *(int(wait) + 1 for wait in waits if wait > 0)])
 
     def failed(self, rules: list[Rule]) -> None:
-        for attempt in range(3):
-            try:
-                with unit_of_work(self.session_factory) as session:
-                    for rule in rules:
-                        _count_failure(session, rule)
-                return
-            except IntegrityError:  # another process created the same key meanwhile
-                if attempt == 2:
-                    raise
+        with unit_of_work(self.session_factory) as session:
+            # the rows exist first, written at once: on SQLite a transaction that read before
+            # writing could not take the write lock beside another one (SQLITE_BUSY at once),
+            # on PostgreSQL two first failures would race to insert the same key
+            now = datetime.now(UTC)
+            for rule in rules:
+                session.execute(
+                    _insert(session)
+                    .values(key=rule.key, failures=0, window_start=now)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+            for rule in rules:
+                _count_failure(session, rule)
 
     def succeeded(self, rules: list[Rule]) -> None:
         with unit_of_work(self.session_factory) as session:
@@ -111,39 +115,51 @@ class DatabaseLimiter:
                 session.delete(row)
 
     def hit(self, key: str, limit: int, window: int) -> int:
-        for attempt in range(3):
-            try:
-                with unit_of_work(self.session_factory) as session:
-                    return _count_request(session, f"rate:{key}", limit, window)
-            except IntegrityError:  # another process created the same key meanwhile
-                if attempt == 2:
-                    raise
-        return 0  # not reached
+        with unit_of_work(self.session_factory) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # a request count need not survive a crash: no wait for the WAL flush
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            return _count_request(session, f"rate:{key}", limit, window)
+
+
+def _insert(session: Session) -> Any:
+    """The dialect's INSERT with ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(SigninFailure)
+    return sqlite.insert(SigninFailure)
 
 
 def _count_request(session: Session, key: str, limit: int, window: int) -> int:
+    """One statement: count the request in the current window (a new window once the last
+    one is over) and read the count back, so concurrent requests are never lost or doubled."""
     now = datetime.now(UTC)
-    row = session.execute(
-        select(SigninFailure).where(SigninFailure.key == key).with_for_update()
-    ).scalar_one_or_none()
-    if row is None:
-        if random.randrange(PRUNE_ONE_IN) == 0:
-            session.execute(
-                delete(SigninFailure).where(
-                    SigninFailure.key.startswith("rate:"),
-                    SigninFailure.window_start < now - timedelta(days=1),
-                )
+    if random.randrange(PRUNE_ONE_IN) == 0:
+        session.execute(
+            delete(SigninFailure).where(
+                SigninFailure.key.startswith("rate:"),
+                SigninFailure.window_start < now - timedelta(days=1),
             )
-        session.add(SigninFailure(key=key, failures=1, window_start=now))
-        session.flush()
+        )
+    expired = SigninFailure.window_start <= now - timedelta(seconds=window)
+    statement = (
+        _insert(session)
+        .values(key=key, failures=1, window_start=now)
+        .on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "failures": case((expired, 1), else_=SigninFailure.failures + 1),
+                "window_start": case(
+                    (expired, literal(now, SigninFailure.window_start.type)),
+                    else_=SigninFailure.window_start,
+                ),
+            },
+        )
+        .returning(SigninFailure.failures, SigninFailure.window_start)
+    )
+    count, window_start = session.execute(statement).one()
+    if count <= limit:
         return 0
-    if now - row.window_start >= timedelta(seconds=window):
-        row.failures, row.window_start = 1, now
-        return 0
-    if row.failures >= limit:
-        return _retry_after(row.window_start, window, now)
-    row.failures += 1
-    return 0
+    return _retry_after(window_start, window, now)
 
 
 def _count_failure(session: Session, rule: Rule) -> None:
