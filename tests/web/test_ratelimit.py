@@ -12,15 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.conftest import IN_CI
+from tests.conftest import redis_test_url
 from tests.factories import World
 from tests.opinions.test_routes_submission import the_form
 from tests.web.conftest import PASSWORD, csrf_of
 from ykien.app import create_app
 from ykien.config import Settings
 from ykien.opinions.models import Opinion
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def _app(settings: Settings, **limits: Any) -> FastAPI:
@@ -157,19 +155,8 @@ def test_forwarded_for_from_an_untrusted_peer_does_not_escape_the_limit(
     assert statuses == [200, 200, 429]
 
 
-def _redis_url() -> str:
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError as exc:
-        if IN_CI:
-            pytest.fail(f"Redis must be reachable in CI ({REDIS_URL}): {exc}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    return REDIS_URL
-
-
 def test_the_limits_hold_on_redis(app_settings: Settings, web_world: World) -> None:
-    url = _redis_url()
+    url = redis_test_url()
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"
     settings = {"limiter_url": url, "rate_submissions_per_minute": 2}
     first, second = _app(app_settings, **settings), _app(app_settings, **settings)
