@@ -147,7 +147,13 @@ def run(total: int, connections: int, opinions: int) -> None:
                                    "YKIEN_INTAKE_BUDGET_SECONDS": "120"},
         }  # fmt: skip
         for mode, extra in modes.items():
-            env = {"YKIEN_DATABASE_URL": url, "YKIEN_DATA_DIR": str(folder), **extra}
+            env = {
+                "YKIEN_DATABASE_URL": url,
+                "YKIEN_DATA_DIR": str(folder),
+                # one token for every connection: the per-client rate would refuse nearly all
+                "YKIEN_RATE_SUBMISSIONS_PER_MINUTE": "0",
+                **extra,
+            }
             pids: list[int] = []
             with server(["ykien.cli", "serve"], env, pids) as base:
                 parent = pids[0]

@@ -28,6 +28,21 @@ PG_ADMIN_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_test_url() -> str:
+    """The test Redis database; skips without one, except in CI, where Redis must be there."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis must be reachable in CI ({REDIS_TEST_URL}): {exc}")
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+    return REDIS_TEST_URL
+
+
 def shared_data(*parts: str) -> Path:
     """A path under ../shared/data; skips the test when that folder is absent."""
     path = SHARED_DATA.joinpath(*parts)

@@ -60,8 +60,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
+    """An API call: under /api/, asking for JSON, or sent with an API token (a download)."""
+    return (
+        request.url.path.startswith("/api/")
+        or "application/json" in request.headers.get("accept", "")
+        or request.headers.get("authorization", "").lower().startswith("bearer ")
     )
 
 
@@ -118,7 +121,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.intake = intake
     app.state.queue = queue
     app.state.templates = make_templates(settings)
-    app.state.signin_limiter = make_limiter(settings.resolved_limiter_url, session_factory)
+    # sign-in failures and per-client request rates, shared by every process
+    app.state.limiter = make_limiter(settings.resolved_limiter_url, session_factory)
     _add_middleware(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in _routers():

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # the shared sign-in and request limiters: "" = Redis if queue_url is Redis, else the
     # database; or "redis://..." explicitly
     limiter_url: str = ""
+    # per-client request rates, per minute (the account when signed in, else the address),
+    # shared by every process through the limiter above; 0 = no limit
+    rate_submissions_per_minute: int = Field(default=30, ge=0, le=1_000_000)
+    rate_receipt_lookups_per_minute: int = Field(default=20, ge=0, le=1_000_000)
+    rate_searches_per_minute: int = Field(default=60, ge=0, le=1_000_000)
     # admission control: requests in progress per process, and the intake's bounds
     max_in_flight: int = Field(default=512, ge=1, le=100_000)
     intake_max_queue: int = Field(default=4096, ge=0, le=1_000_000)

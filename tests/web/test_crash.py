@@ -38,6 +38,7 @@ def _server(url: str, data_dir: Path, port: int) -> Iterator[subprocess.Popen[by
         "YKIEN_DATABASE_URL": url,
         "YKIEN_DATA_DIR": str(data_dir),
         "YKIEN_ENVIRONMENT": "test",
+        "YKIEN_RATE_SUBMISSIONS_PER_MINUTE": "0",  # one token for every client thread
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "ykien.cli", "serve", "--port", str(port), "--workers", "2"],

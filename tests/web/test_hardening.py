@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.conftest import redis_test_url
 from tests.factories import World
 from tests.web.conftest import PASSWORD, csrf_of
 from ykien.accounts import service as accounts
@@ -142,17 +143,12 @@ def test_forwarded_for_is_ignored_from_an_untrusted_peer(
 
 
 def test_the_limiter_works_on_redis(app_settings: Settings, web_world: World) -> None:
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings = app_settings.model_copy(update={"limiter_url": "redis://127.0.0.1:6379/15"})
+    settings = app_settings.model_copy(update={"limiter_url": redis_test_url()})
     app = create_app(settings)
     with TestClient(app, client=(f"10.9.{id(app) % 250}.1", 1)) as client:
         statuses = [_sign_in(client, password="sai") for _ in range(6)]
         assert statuses[-1] == 429
-        app.state.signin_limiter.succeeded(  # leave Redis clean
+        app.state.limiter.succeeded(  # leave Redis clean
             __import__("ykien.accounts.limiter").accounts.limiter.rules(
                 "thuky", f"10.9.{id(app) % 250}.1"
             )

@@ -1,4 +1,5 @@
-"""The sign-in limiter, shared by every process: on Redis when configured, else in the database.
+"""The shared limiter of every process (on Redis when configured, else in the database): the
+sign-in limiter, and per-client request rates (`hit`, used by ykien.web.ratelimit).
 
 Failures are counted per account *and* client address, so guesses from one place block that
 place only and the rightful owner still signs in from hers; and per address alone with a
@@ -6,16 +7,21 @@ much higher bound, for one place trying many accounts. Once a key reaches its bo
 blocked for a delay that doubles with every further failure (30 s, 60 s, ... at most 15 min),
 so a blocked owner waits seconds, not the whole window, while guessing stays slow. A success
 clears the account+address key.
+
+Request rates are fixed windows: `hit(key, limit, window)` counts one request of `key` in the
+current window and answers how many seconds remain of it once `limit` requests were counted
+(0: this request is allowed). They share the counters' table (keys start with "rate:").
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, literal, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from ykien.accounts.models import SigninFailure
@@ -58,6 +64,17 @@ class Limiter(Protocol):
 
     def succeeded(self, rules: list[Rule]) -> None: ...
 
+    def hit(self, key: str, limit: int, window: int) -> int:
+        """Count one request of `key`; seconds to wait if `limit` were already counted in the
+        current `window` seconds (0: allowed)."""
+
+
+PRUNE_ONE_IN = 500  # one hit in this many prunes the counters idle for a day
+
+
+def _retry_after(window_start: datetime, window: int, now: datetime) -> int:
+    return max(1, int((window_start + timedelta(seconds=window) - now).total_seconds()) + 1)
+
 
 class DatabaseLimiter:
     """Counters in the `signin_failures` table, each change in its own short transaction."""
@@ -77,21 +94,72 @@ class DatabaseLimiter:
         return max([0, *(int(wait) + 1 for wait in waits if wait > 0)])
 
     def failed(self, rules: list[Rule]) -> None:
-        for attempt in range(3):
-            try:
-                with unit_of_work(self.session_factory) as session:
-                    for rule in rules:
-                        _count_failure(session, rule)
-                return
-            except IntegrityError:  # another process created the same key meanwhile
-                if attempt == 2:
-                    raise
+        with unit_of_work(self.session_factory) as session:
+            # the rows exist first, written at once: on SQLite a transaction that read before
+            # writing could not take the write lock beside another one (SQLITE_BUSY at once),
+            # on PostgreSQL two first failures would race to insert the same key
+            now = datetime.now(UTC)
+            for rule in rules:
+                session.execute(
+                    _insert(session)
+                    .values(key=rule.key, failures=0, window_start=now)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+            for rule in rules:
+                _count_failure(session, rule)
 
     def succeeded(self, rules: list[Rule]) -> None:
         with unit_of_work(self.session_factory) as session:
             row = session.get(SigninFailure, rules[0].key)
             if row is not None:
                 session.delete(row)
+
+    def hit(self, key: str, limit: int, window: int) -> int:
+        with unit_of_work(self.session_factory) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # a request count need not survive a crash: no wait for the WAL flush
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            return _count_request(session, f"rate:{key}", limit, window)
+
+
+def _insert(session: Session) -> Any:
+    """The dialect's INSERT with ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(SigninFailure)
+    return sqlite.insert(SigninFailure)
+
+
+def _count_request(session: Session, key: str, limit: int, window: int) -> int:
+    """One statement: count the request in the current window (a new window once the last
+    one is over) and read the count back, so concurrent requests are never lost or doubled."""
+    now = datetime.now(UTC)
+    if random.randrange(PRUNE_ONE_IN) == 0:
+        session.execute(
+            delete(SigninFailure).where(
+                SigninFailure.key.startswith("rate:"),
+                SigninFailure.window_start < now - timedelta(days=1),
+            )
+        )
+    expired = SigninFailure.window_start <= now - timedelta(seconds=window)
+    statement = (
+        _insert(session)
+        .values(key=key, failures=1, window_start=now)
+        .on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "failures": case((expired, 1), else_=SigninFailure.failures + 1),
+                "window_start": case(
+                    (expired, literal(now, SigninFailure.window_start.type)),
+                    else_=SigninFailure.window_start,
+                ),
+            },
+        )
+        .returning(SigninFailure.failures, SigninFailure.window_start)
+    )
+    count, window_start = session.execute(statement).one()
+    if count <= limit:
+        return 0
+    return _retry_after(window_start, window, now)
 
 
 def _count_failure(session: Session, rule: Rule) -> None:
@@ -139,6 +207,17 @@ class RedisLimiter:
     def succeeded(self, rules: list[Rule]) -> None:
         key = rules[0].key
         self.redis.delete(f"ykien:signin:count:{key}", f"ykien:signin:block:{key}")
+
+    def hit(self, key: str, limit: int, window: int) -> int:
+        count_key = f"ykien:rate:{key}"
+        pipe = self.redis.pipeline()
+        pipe.incr(count_key)
+        pipe.expire(count_key, window, nx=True)
+        pipe.ttl(count_key)
+        count, _set, ttl = pipe.execute()
+        if int(count) <= limit:
+            return 0
+        return max(1, int(ttl))
 
 
 def make_limiter(url: str, session_factory: sessionmaker[Session]) -> Limiter:

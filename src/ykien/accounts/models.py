@@ -48,8 +48,9 @@ class Account(Base):
 
 
 class SigninFailure(Base):
-    """Failed sign-ins counted per key (account+address, address) in a window, shared by every
-    process when no Redis is configured (see accounts.limiter)."""
+    """Failed sign-ins counted per key (account+address, address) in a window, and per-client
+    request counts (keys "rate:..."), shared by every process when no Redis is configured (see
+    accounts.limiter)."""
 
     __tablename__ = "signin_failures"
 

@@ -53,7 +53,7 @@ def check_password(request: Request, db: Session, username: str, password: str) 
     """The account of a username and password; failures are counted per account and address
     by the shared limiter (in its own transaction, so a refused sign-in still counts)."""
     checks = limiter.rules(username, client_address(request))
-    shared: limiter.Limiter = request.app.state.signin_limiter
+    shared: limiter.Limiter = request.app.state.limiter
     wait = shared.blocked_for(checks)
     if wait:
         raise TooManyAttempts(wait)

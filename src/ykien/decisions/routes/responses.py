@@ -22,9 +22,10 @@ from ykien.decisions.schemas import (
     SynthesisStepOut,
     TraceOut,
 )
-from ykien.synthesis.routes.downloads import Format, download, issue_of
+from ykien.synthesis.routes.downloads import REPORT_FILE, Format, download, issue_of
 from ykien.web.access import readable_consultation
 from ykien.web.deps import PathId, Principal, current_principal
+from ykien.web.ratelimit import ReceiptLookupRate
 from ykien.web.templating import render
 from ykien.web.tx import Db
 
@@ -67,7 +68,12 @@ def _lookup(db: Session, consultation: Consultation, code: str) -> decisions.Loo
     return decisions.lookup(session=db, consultation_id=consultation.id, receipt_code=code)
 
 
-@router.get("/c/{consultation_id}/responses", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/c/{consultation_id}/responses",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[ReceiptLookupRate],
+)
 def responses_page(
     request: Request, db: Db, code: Code = "", consultation: Consultation = Readable
 ) -> HTMLResponse:
@@ -92,7 +98,10 @@ def _response_out(found: decisions.Response) -> ResponseOut:
 
 
 @router.get(
-    "/api/v1/consultations/{consultation_id}/responses", response_model=ResponsesOut, tags=TAGS
+    "/api/v1/consultations/{consultation_id}/responses",
+    response_model=ResponsesOut,
+    tags=TAGS,
+    dependencies=[ReceiptLookupRate],
 )
 def api_responses(db: Db, code: Code = "", consultation: Consultation = Readable) -> ResponsesOut:
     """The published decisions (response report); with `code`, one opinion by receipt code."""
@@ -115,7 +124,7 @@ def api_responses(db: Db, code: Code = "", consultation: Consultation = Readable
     )
 
 
-@router.get("/c/{consultation_id}/responses/report.{fmt}", tags=TAGS)
+@router.get("/c/{consultation_id}/responses/report.{fmt}", tags=TAGS, **REPORT_FILE)
 def response_table_download(
     request: Request, fmt: Format, db: Db, consultation: Consultation = Readable
 ) -> Response:

@@ -36,6 +36,7 @@ from ykien.opinions.uploads import (
 )
 from ykien.web.access import ConsultationFor, require_manager
 from ykien.web.deps import MODERATOR_ROLES, STAFF_ROLES, PathId, Principal, get_settings
+from ykien.web.downloads import download_route
 from ykien.web.forms import (
     FormFields,
     Problem,
@@ -324,7 +325,10 @@ def import_confirm(
 
 
 @router.get(
-    "/c/{consultation_id}/import/{batch_id}/report", include_in_schema=True, tags=["secretariat"]
+    "/c/{consultation_id}/import/{batch_id}/report",
+    include_in_schema=True,
+    tags=["secretariat"],
+    **download_route("csv", description="The per-row error report (CSV)"),
 )
 def import_report(
     batch_id: PathId,

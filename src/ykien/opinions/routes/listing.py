@@ -26,6 +26,7 @@ from ykien.opinions.schemas import HideIn, OpinionOut, OpinionPageOut, SearchOut
 from ykien.opinions.search import OpinionFilters, OpinionPage
 from ykien.web.deps import MAX_ID, Principal, current_principal, get_settings
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
+from ykien.web.ratelimit import SearchRate
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render
 from ykien.web.tx import Db, Tx
@@ -163,7 +164,12 @@ def _list_page(
     return draw(result, problem)
 
 
-@router.get("/c/{consultation_id}/opinions", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/c/{consultation_id}/opinions",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[SearchRate],
+)
 def opinion_list(
     request: Request,
     params: Annotated[FilterParams, Depends()],
@@ -176,7 +182,12 @@ def opinion_list(
     return _list_page(request, db, principal, settings, consultation, params, moderation=False)
 
 
-@router.get("/c/{consultation_id}/moderation", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/c/{consultation_id}/moderation",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[SearchRate],
+)
 def moderation_queue(
     request: Request,
     params: Annotated[FilterParams, Depends()],
@@ -279,6 +290,7 @@ def page_out(result: OpinionPage) -> OpinionPageOut:
     "/api/v1/consultations/{consultation_id}/opinions",
     response_model=OpinionPageOut,
     tags=["opinions"],
+    dependencies=[SearchRate],
 )
 def api_opinions(
     params: Annotated[FilterParams, Depends()],
@@ -291,7 +303,9 @@ def api_opinions(
     return page_out(list_page_of(db, principal, settings, consultation, params, moderation=False))
 
 
-@router.get("/api/v1/search", response_model=SearchOut, tags=["opinions"])
+@router.get(
+    "/api/v1/search", response_model=SearchOut, tags=["opinions"], dependencies=[SearchRate]
+)
 def api_search(
     q: Annotated[str, Query(max_length=search.MAX_QUERY * 2)],
     consultation_id: Annotated[int, Query(ge=1, le=MAX_ID)],
@@ -316,6 +330,7 @@ def api_search(
     "/api/v1/consultations/{consultation_id}/moderation",
     response_model=OpinionPageOut,
     tags=["opinions"],
+    dependencies=[SearchRate],
 )
 def api_moderation(
     params: Annotated[FilterParams, Depends()],

@@ -44,6 +44,7 @@ from ykien.web.deps import (
 )
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
+from ykien.web.ratelimit import SubmissionRate
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
 from ykien.web.tx import Db
@@ -225,7 +226,7 @@ def opinion_from_form(form: dict[str, Any], typed: OpinionForm) -> OpinionIn:
 @router.post(
     "/c/{consultation_id}/opinions",
     include_in_schema=False,
-    dependencies=[Depends(verify_csrf)],
+    dependencies=[Depends(verify_csrf), SubmissionRate],
 )
 async def submit_form(
     request: Request,
@@ -351,7 +352,7 @@ def api_consultation_sections(
     response_model=OpinionReceiptOut,
     status_code=201,
     tags=["opinions"],
-    dependencies=[Depends(verify_csrf)],
+    dependencies=[Depends(verify_csrf), SubmissionRate],
     responses={200: {"model": OpinionReceiptOut, "description": "A retry: the first result"}},
 )
 @authenticates_itself

@@ -3,6 +3,7 @@ the download helpers the response table (decisions) shares."""
 
 from __future__ import annotations
 
+import typing
 from typing import Literal
 from urllib.parse import quote
 
@@ -16,18 +17,15 @@ from ykien.synthesis.access import SynthesisAt
 from ykien.synthesis.routes.common import TAGS
 from ykien.synthesis.routes.editing import Reader
 from ykien.text import fold
+from ykien.web.downloads import MEDIA_TYPES, download_route
 from ykien.web.i18n import translator
 from ykien.web.templating import CHANNEL_LABELS, KIND_LABELS
 from ykien.web.tx import Db
 
 router = APIRouter()
 Format = Literal["docx", "xlsx", "csv", "json"]
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
+CONTENT_TYPES = {fmt: MEDIA_TYPES[fmt] for fmt in typing.get_args(Format)}
+REPORT_FILE = download_route(*CONTENT_TYPES, description="The report as a file")
 
 
 def content_disposition(filename: str) -> str:
@@ -73,7 +71,7 @@ def report_labels() -> reports.Labels:
     )
 
 
-@router.get("/syntheses/{synthesis_id}/report.{fmt}", tags=TAGS)
+@router.get("/syntheses/{synthesis_id}/report.{fmt}", tags=TAGS, **REPORT_FILE)
 def synthesis_report_download(
     request: Request, fmt: Format, db: Db, at: SynthesisAt = Reader
 ) -> Response:
