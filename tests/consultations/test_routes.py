@@ -656,3 +656,46 @@ def test_anonymous_is_sent_to_sign_in(client: TestClient, web_world: World) -> N
             assert response.status_code == 401
         else:
             assert response.status_code == 303 and "/login" in response.headers["location"]
+
+
+def test_publish_now_with_the_default_start_opens_now(
+    client: TestClient,
+    login: Callable[[str], TestClient],
+    web_world: World,
+    fresh_engine: Engine,
+) -> None:
+    """Issue 12: the default start was the next full hour, so "Publish now" opened up to an
+    hour later."""
+    login("thuky")
+    page = client.get("/secretariat/consultations/new").text
+    opens = re.search(r'name="opens_at" value="([^"]+)"', page)
+    closes = re.search(r'name="closes_at" value="([^"]+)"', page)
+    assert opens and closes
+    before = datetime.now(UTC)
+    response = client.post(
+        "/secretariat/consultations/new",
+        data=_form(client, web_world, opens_at=opens.group(1), closes_at=closes.group(1)),
+        files={"draft_file": ("du-thao.txt", SMALL_LAW.encode(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    with Session(fresh_engine) as session:
+        made = session.execute(
+            select(Consultation).where(Consultation.title == "Lấy ý kiến dự thảo mới")
+        ).scalar_one()
+        assert made.opens_at <= datetime.now(UTC)
+        assert (before - made.opens_at).total_seconds() < 120, "stored in UTC, Vietnam time shown"
+        assert consultations.accepting(made, datetime.now(UTC)), "open from now"
+
+
+def test_publishing_with_a_later_start_says_when_it_opens(
+    client: TestClient, login: Callable[[str], TestClient], web_world: World
+) -> None:
+    login("thuky")
+    response = client.post(
+        "/secretariat/consultations/new",
+        data=_form(client, web_world),
+        files={"draft_file": ("du-thao.txt", SMALL_LAW.encode(), "text/plain")},
+    )
+    assert response.status_code == 200
+    assert "nhận ý kiến từ 08:00 01/07/2030" in response.text

@@ -33,6 +33,7 @@ from ykien.drafts.models import Draft, DraftKind, DraftVersion
 from ykien.drafts.schemas import DraftOut, DraftVersionOut, SectionOut
 from ykien.errors import Forbidden, NotFound, UserError
 from ykien.orgs import service as orgs
+from ykien.timefmt import format_datetime
 from ykien.web.access import ConsultationFor, require_manager, roots_of
 from ykien.web.deps import MODERATOR_ROLES, PathId, Principal, current_principal, get_settings
 from ykien.web.flash import add_flash
@@ -188,10 +189,10 @@ def _local(moment: datetime, settings: Settings) -> str:
 
 
 def _blank_form(settings: Settings) -> dict[str, Any]:
-    """Defaults: opens at the next full hour, closes 30 days later at 17:00."""
-    local_now = utcnow().astimezone(settings.tz)
-    opens = local_now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    closes = (opens + timedelta(days=30)).replace(hour=17)
+    """Defaults: opens now (this minute, so that "Publish now" opens it at once), closes 30
+    days later at 17:00."""
+    opens = utcnow().astimezone(settings.tz).replace(second=0, microsecond=0)
+    closes = (opens + timedelta(days=30)).replace(hour=17, minute=0)
     return {
         "title": "",
         "description": "",
@@ -290,12 +291,17 @@ def create_consultation_page(
             db, principal, settings, body, draft_data=data, draft_filename=filename
         )
     title = consultation.title
-    add_flash(
-        request,
-        _("The consultation “{title}” was created and published.", title=title)
-        if body.publish
-        else _("The consultation “{title}” was created; it is not published yet.", title=title),
-    )
+    if not body.publish:
+        message = _("The consultation “{title}” was created; it is not published yet.", title=title)
+    elif consultation.opens_at > utcnow():
+        message = _(
+            "The consultation “{title}” was created and published; it takes opinions from {when}.",
+            title=title,
+            when=format_datetime(consultation.opens_at, settings.tz),
+        )
+    else:
+        message = _("The consultation “{title}” was created and published.", title=title)
+    add_flash(request, message)
     return see_other("/secretariat")
 
 
