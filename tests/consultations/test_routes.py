@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.factories import SMALL_LAW, World
+from tests.factories import SMALL_LAW, World, build_world
 from tests.web.conftest import PASSWORD, csrf_of
 from ykien.accounts import service as accounts
 from ykien.audit import service as audit
@@ -245,6 +245,8 @@ def test_create_from_an_existing_draft_version(
         ({"title": "   "}, None, "Tiêu đề"),
         ({"opens_at": "32/13/2030"}, None, "32/13/2030"),
         ({"organiser_id": ""}, None, "đơn vị tổ chức"),
+        # issue 12: anonymous opinions allowed yet participants identified was accepted silently
+        ({"allow_anonymous": "true"}, None, "không thể vừa cho phép góp ý ẩn danh"),
     ],
 )
 def test_bad_input_keeps_the_form_and_creates_nothing(
@@ -699,3 +701,55 @@ def test_publishing_with_a_later_start_says_when_it_opens(
     )
     assert response.status_code == 200
     assert "nhận ý kiến từ 08:00 01/07/2030" in response.text
+
+
+def test_api_refuses_anonymous_with_identity_required(
+    client: TestClient, login: Callable[[str], TestClient], web_world: World, fresh_engine: Engine
+) -> None:
+    login("thuky")
+    before = _counts(fresh_engine)
+    body = {
+        "title": "Chính sách mâu thuẫn",
+        "draft_version_id": web_world.consultation.draft_version_id,
+        "organiser_id": web_world.bloc.id,
+        "opens_at": "01/07/2030 08:00",
+        "closes_at": "31/07/2030 17:00",
+        "allow_anonymous": True,
+        "identity_required": True,
+    }
+    headers = {"X-CSRF-Token": csrf_of(client)}
+    refused = client.post("/api/v1/consultations", json=body, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["code"] == "consultation_policy_contradictory"
+    assert _counts(fresh_engine) == before
+    body["identity_required"] = False
+    created = client.post("/api/v1/consultations", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    assert (created.json()["allow_anonymous"], created.json()["identity_required"]) == (True, False)
+
+
+def test_the_service_derives_identity_from_anonymity(session: Session) -> None:
+    """Callers that only allow anonymous opinions (the demo, the CLI) get no identity rule."""
+    world = build_world(session)
+    made = consultations.create(
+        session=session,
+        title="Ẩn danh",
+        draft_version_id=world.consultation.draft_version_id,
+        organiser_id=world.bloc.id,
+        opens_at=datetime(2030, 7, 1, tzinfo=UTC),
+        closes_at=datetime(2030, 7, 31, tzinfo=UTC),
+        allow_anonymous=True,
+    )
+    assert (made.allow_anonymous, made.identity_required) == (True, False)
+    with pytest.raises(consultations.UserError) as refused:
+        consultations.create(
+            session=session,
+            title="Mâu thuẫn",
+            draft_version_id=world.consultation.draft_version_id,
+            organiser_id=world.bloc.id,
+            opens_at=datetime(2030, 7, 1, tzinfo=UTC),
+            closes_at=datetime(2030, 7, 31, tzinfo=UTC),
+            allow_anonymous=True,
+            identity_required=True,
+        )
+    assert refused.value.code == "consultation_policy_contradictory"

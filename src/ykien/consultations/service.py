@@ -40,12 +40,14 @@ def create(
     description: str = "",
     allow_anonymous: bool = False,
     opinions_public: bool = True,
-    identity_required: bool = True,
+    identity_required: bool | None = None,
     actor_person_id: int | None = None,
 ) -> Consultation:
-    """A consultation in status draft; scope defaults to the organiser's subtree."""
+    """A consultation in status draft; scope defaults to the organiser's subtree. Participants
+    must be identified unless anonymous opinions are allowed (asking for both is refused)."""
     title = checked_title(title)
     check_window(opens_at, closes_at)
+    identity_required = checked_policy(allow_anonymous, identity_required)
     if session.get(DraftVersion, draft_version_id) is None:
         raise NotFound(
             "version_not_found",
@@ -101,6 +103,22 @@ def checked_title(title: str) -> str:
             "A consultation title must have 1 to 500 characters.",
         )
     return title
+
+
+def checked_policy(allow_anonymous: bool, identity_required: bool | None) -> bool:
+    """Whether participants must be identified: by default unless anonymous opinions are
+    allowed; anonymous opinions and identified participants together is a contradiction."""
+    if identity_required is None:
+        return not allow_anonymous
+    if allow_anonymous and identity_required:
+        raise UserError(
+            "consultation_policy_contradictory",
+            "Đợt lấy ý kiến không thể vừa cho phép góp ý ẩn danh vừa yêu cầu người góp ý phải "
+            "xác định danh tính. Hãy bỏ chọn một trong hai.",
+            "A consultation cannot both allow anonymous opinions and require participants to be "
+            "identified. Untick one of the two.",
+        )
+    return identity_required
 
 
 def check_window(opens_at: datetime, closes_at: datetime) -> None:
@@ -304,7 +322,7 @@ def create_with_draft(
     description: str = "",
     allow_anonymous: bool = False,
     opinions_public: bool = True,
-    identity_required: bool = True,
+    identity_required: bool | None = None,
     publish: bool = False,
     actor_person_id: int | None = None,
 ) -> Consultation:
@@ -315,6 +333,7 @@ def create_with_draft(
     """
     title = checked_title(title)
     check_window(opens_at, closes_at)
+    checked_policy(allow_anonymous, identity_required)  # before any draft is stored
     if (draft_version_id is None) == (draft_data is None):
         raise UserError(
             "draft_source_invalid",
