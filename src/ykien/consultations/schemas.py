@@ -44,6 +44,7 @@ class ManagedOut(BaseModel):
     moderation_url: str
     import_url: str | None
     analysis_url: str
+    draft_url: str | None = None  # the draft's versions (for its secretariat)
 
 
 class ConsultationIn(BaseModel):

@@ -401,6 +401,7 @@ class ManagedConsultation:
     version_number: int
     # tree paths of the organiser and the scope roots (see authority_paths)
     authority_paths: tuple[str, ...]
+    draft_id: int = 0
 
 
 def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedConsultation]:
@@ -424,6 +425,7 @@ def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedCons
             Organisation.tree_path,
             Draft.title,
             DraftVersion.number,
+            Draft.id,
         )
         .join(Organisation, Organisation.id == Consultation.organiser_id)
         .join(DraftVersion, DraftVersion.id == Consultation.draft_version_id)
@@ -453,8 +455,9 @@ def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedCons
             draft_title,
             number,
             tuple(dict.fromkeys([organiser_path, *paths.get(c.id, [])])),
+            draft_id,
         )
-        for c, organiser, organiser_path, draft_title, number in rows
+        for c, organiser, organiser_path, draft_title, number, draft_id in rows
     ]
 
 

@@ -115,6 +115,7 @@ def _managed_out(item: consultations.ManagedConsultation, count: int, manage: bo
         moderation_url=f"/c/{c.id}/moderation",
         import_url=f"/c/{c.id}/import" if manage else None,
         analysis_url=f"/c/{c.id}/analysis",
+        draft_url=f"/secretariat/drafts/{item.draft_id}" if manage else None,
     )
 
 
