@@ -399,6 +399,29 @@ def test_api_creates_a_draft_then_a_consultation(
     _audit_ok(fresh_engine)
 
 
+def test_publish_now_from_the_list_says_when_a_later_window_opens(
+    client: TestClient, login: Callable[[str], TestClient], web_world: World, fresh_engine: Engine
+) -> None:
+    login("thuky")
+    created = client.post(
+        "/secretariat/consultations/new",
+        data=_form(client, web_world, publish=""),
+        files={"draft_file": ("du-thao.txt", SMALL_LAW.encode(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    with Session(fresh_engine) as session:
+        made = session.execute(
+            select(Consultation).where(Consultation.title == "Lấy ý kiến dự thảo mới")
+        ).scalar_one()
+        assert made.status == "draft"
+    published = client.post(
+        f"/secretariat/consultations/{made.id}/publish", data={"csrf_token": csrf_of(client)}
+    )
+    assert published.status_code == 200
+    assert "nhận ý kiến từ 08:00 01/07/2030" in published.text
+
+
 def test_a_closed_consultation_is_not_published_again(
     client: TestClient, login: Callable[[str], TestClient], web_world: World, fresh_engine: Engine
 ) -> None:

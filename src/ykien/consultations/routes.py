@@ -325,7 +325,14 @@ def publish_page(
 ) -> Response:
     _ = translator(request_language(request))
     publish_consultation(db, principal, consultation)
-    add_flash(request, _("The consultation “{title}” is published.", title=consultation.title))
+    title = consultation.title
+    if consultation.opens_at > utcnow():  # its window starts later: say when it takes opinions
+        when = format_datetime(consultation.opens_at, request.app.state.settings.tz)
+        message = _("The consultation “{title}” is published; it takes opinions from {when}.",
+                    title=title, when=when)  # fmt: skip
+    else:
+        message = _("The consultation “{title}” is published.", title=title)
+    add_flash(request, message)
     return see_other("/secretariat")
 
 

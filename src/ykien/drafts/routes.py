@@ -161,12 +161,10 @@ def upload_version_page(
 
 
 def changes_of(db: Session, version: DraftVersion) -> VersionChangesOut:
+    """What changed in the version against the previous one (the unchanged sections counted)."""
     draft = drafts.get_draft(session=db, draft_id=version.draft_id)
-    previous = (
-        drafts.get_version(session=db, version_id=version.previous_version_id)
-        if (version.previous_version_id)
-        else None
-    )
+    previous_id = version.previous_version_id
+    previous = drafts.get_version(session=db, version_id=previous_id) if previous_id else None
     return VersionChangesOut(
         draft_id=draft.id,
         draft_title=draft.title,
