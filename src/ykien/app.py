@@ -139,6 +139,7 @@ def _routers() -> tuple[APIRouter, ...]:
     from ykien.consultations.routes import router as consultations_router
     from ykien.dashboard.routes import router as dashboard_router
     from ykien.decisions.routes import router as decisions_router
+    from ykien.drafts.routes import router as drafts_router
     from ykien.events.recommendations.routes import router as recommendations_router
     from ykien.events.reports.routes import router as event_reports_router
     from ykien.events.routes import router as events_router
@@ -151,6 +152,7 @@ def _routers() -> tuple[APIRouter, ...]:
         accounts_router,
         opinions_router,
         consultations_router,
+        drafts_router,
         orgs_router,
         analysis_router,
         events_router,

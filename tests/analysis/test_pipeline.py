@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tests.analysis.conftest import AnalysisWorld, add_opinions
@@ -18,10 +18,12 @@ from ykien.analysis.models import (
     SectionSuggestion,
     Theme,
     ThemeMember,
+    ThemeStatus,
 )
 from ykien.audit import service as audit
 from ykien.db.engine import make_session_factory, unit_of_work
 from ykien.drafts.models import Section
+from ykien.synthesis.models import ItemKind, Synthesis, SynthesisItem
 
 
 def run(aw: AnalysisWorld, **options: int) -> AnalysisRun:
@@ -172,3 +174,87 @@ def test_the_same_pipeline_runs_on_a_dask_cluster(analysis_world: AnalysisWorld)
         placed = list(session.scalars(select(ThemeMember.opinion_id)))
         assert placed and len(placed) == len(set(placed))
         assert session.scalar(select(func.count()).select_from(Theme)) >= 2
+
+
+def _synthesis_citing(aw: AnalysisWorld, theme_ids: list[int]) -> list[int]:
+    """A unit's synthesis with one item per theme; returns the item ids."""
+    with unit_of_work(make_session_factory(aw.engine)) as session:
+        synthesis = Synthesis(
+            consultation_id=aw.world.consultation.id, organisation_id=aw.world.unit_a.id
+        )
+        session.add(synthesis)
+        session.flush()
+        items = [
+            SynthesisItem(
+                synthesis_id=synthesis.id,
+                kind=ItemKind.THEME,
+                theme_id=theme_id,
+                title=f"Chủ đề {theme_id}",
+                position=position,
+            )
+            for position, theme_id in enumerate(theme_ids)
+        ]
+        session.add_all(items)
+        session.flush()
+        return [item.id for item in items]
+
+
+def test_a_rerun_keeps_the_themes_a_synthesis_cites(analysis_world: AnalysisWorld) -> None:
+    """Issue 12: a re-run once a synthesis cites a theme the run no longer finds failed with a
+    foreign key error shown to the secretary, and new opinions got no theme from then on."""
+    aw = analysis_world
+    run(aw)
+    with Session(aw.engine) as session:
+        theme_ids = list(session.scalars(select(Theme.id).order_by(Theme.id)))
+    item_ids = _synthesis_citing(aw, theme_ids)
+    with unit_of_work(make_session_factory(aw.engine)) as session:
+        # the first theme's opinions were all taken out: the re-run cannot match it again
+        session.execute(delete(ThemeMember).where(ThemeMember.theme_id == theme_ids[0]))
+    second = run(aw)
+    assert second.status == RunStatus.DONE, second.error
+    with Session(aw.engine) as session:
+        for item_id in item_ids:
+            item = session.get_one(SynthesisItem, item_id)
+            assert item.title.startswith("Chủ đề ")
+            if item.theme_id is not None:
+                assert session.get(Theme, item.theme_id) is not None
+        stale = session.get_one(Theme, theme_ids[0])
+        assert stale.status == ThemeStatus.MERGED, "no longer listed as a theme"
+        listed = {
+            v.theme.id
+            for v in analysis.theme_list(session=session, consultation_id=aw.world.consultation.id)
+        }
+        assert theme_ids[0] not in listed
+    new_ids = add_opinions(
+        aw.engine,
+        aw.world,
+        [
+            "Cổng thông tin điện tử cần có chức năng góp ý trực tuyến trên máy tính bảng.",
+            "Tọa đàm lấy ý kiến cần mời thêm đại diện đoàn thanh niên ở cơ sở.",
+        ],
+    )
+    third = run(aw)
+    assert third.status == RunStatus.DONE, third.error
+    with Session(aw.engine) as session:
+        placed = set(session.scalars(select(ThemeMember.opinion_id)))
+        assert set(new_ids) & placed, "new opinions get a theme again"
+
+
+def test_a_failed_run_records_no_raw_error_text(analysis_world: AnalysisWorld) -> None:
+    """The run keeps a message for people; the exception goes to the log."""
+    aw = analysis_world
+    with unit_of_work(make_session_factory(aw.engine)) as session:
+        run_id = analysis.request_run(
+            session=session, consultation_id=aw.world.consultation.id, requested_by=None
+        ).id
+
+    def fail(stage: str, done: int, total: int) -> None:
+        raise RuntimeError("FOREIGN KEY constraint failed [SQL: DELETE FROM themes]")
+
+    with pytest.raises(RuntimeError):
+        jobs.execute_run(engine=aw.engine, run_id=run_id, settings=aw.settings, progress=fail)
+    with Session(aw.engine) as session:
+        failed = session.get_one(AnalysisRun, run_id)
+        assert failed.status == RunStatus.FAILED
+        assert failed.error == jobs.FAILED_MESSAGE
+        assert "SQL" not in (failed.error or "") and "FOREIGN" not in (failed.error or "")

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.factories import SMALL_LAW, World
+from tests.factories import SMALL_LAW, World, build_world
 from tests.web.conftest import PASSWORD, csrf_of
 from ykien.accounts import service as accounts
 from ykien.audit import service as audit
@@ -245,6 +245,8 @@ def test_create_from_an_existing_draft_version(
         ({"title": "   "}, None, "Tiêu đề"),
         ({"opens_at": "32/13/2030"}, None, "32/13/2030"),
         ({"organiser_id": ""}, None, "đơn vị tổ chức"),
+        # issue 12: anonymous opinions allowed yet participants identified was accepted silently
+        ({"allow_anonymous": "true"}, None, "không thể vừa cho phép góp ý ẩn danh"),
     ],
 )
 def test_bad_input_keeps_the_form_and_creates_nothing(
@@ -395,6 +397,29 @@ def test_api_creates_a_draft_then_a_consultation(
     assert window.status_code == 400
     assert window.json()["error"]["code"] == "consultation_window_invalid"
     _audit_ok(fresh_engine)
+
+
+def test_publish_now_from_the_list_says_when_a_later_window_opens(
+    client: TestClient, login: Callable[[str], TestClient], web_world: World, fresh_engine: Engine
+) -> None:
+    login("thuky")
+    created = client.post(
+        "/secretariat/consultations/new",
+        data=_form(client, web_world, publish=""),
+        files={"draft_file": ("du-thao.txt", SMALL_LAW.encode(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    with Session(fresh_engine) as session:
+        made = session.execute(
+            select(Consultation).where(Consultation.title == "Lấy ý kiến dự thảo mới")
+        ).scalar_one()
+        assert made.status == "draft"
+    published = client.post(
+        f"/secretariat/consultations/{made.id}/publish", data={"csrf_token": csrf_of(client)}
+    )
+    assert published.status_code == 200
+    assert "nhận ý kiến từ 08:00 01/07/2030" in published.text
 
 
 def test_a_closed_consultation_is_not_published_again(
@@ -656,3 +681,98 @@ def test_anonymous_is_sent_to_sign_in(client: TestClient, web_world: World) -> N
             assert response.status_code == 401
         else:
             assert response.status_code == 303 and "/login" in response.headers["location"]
+
+
+def test_publish_now_with_the_default_start_opens_now(
+    client: TestClient,
+    login: Callable[[str], TestClient],
+    web_world: World,
+    fresh_engine: Engine,
+) -> None:
+    """Issue 12: the default start was the next full hour, so "Publish now" opened up to an
+    hour later."""
+    login("thuky")
+    page = client.get("/secretariat/consultations/new").text
+    opens = re.search(r'name="opens_at" value="([^"]+)"', page)
+    closes = re.search(r'name="closes_at" value="([^"]+)"', page)
+    assert opens and closes
+    before = datetime.now(UTC)
+    response = client.post(
+        "/secretariat/consultations/new",
+        data=_form(client, web_world, opens_at=opens.group(1), closes_at=closes.group(1)),
+        files={"draft_file": ("du-thao.txt", SMALL_LAW.encode(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    with Session(fresh_engine) as session:
+        made = session.execute(
+            select(Consultation).where(Consultation.title == "Lấy ý kiến dự thảo mới")
+        ).scalar_one()
+        assert made.opens_at <= datetime.now(UTC)
+        assert (before - made.opens_at).total_seconds() < 120, "stored in UTC, Vietnam time shown"
+        assert consultations.accepting(made, datetime.now(UTC)), "open from now"
+
+
+def test_publishing_with_a_later_start_says_when_it_opens(
+    client: TestClient, login: Callable[[str], TestClient], web_world: World
+) -> None:
+    login("thuky")
+    response = client.post(
+        "/secretariat/consultations/new",
+        data=_form(client, web_world),
+        files={"draft_file": ("du-thao.txt", SMALL_LAW.encode(), "text/plain")},
+    )
+    assert response.status_code == 200
+    assert "nhận ý kiến từ 08:00 01/07/2030" in response.text
+
+
+def test_api_refuses_anonymous_with_identity_required(
+    client: TestClient, login: Callable[[str], TestClient], web_world: World, fresh_engine: Engine
+) -> None:
+    login("thuky")
+    before = _counts(fresh_engine)
+    body = {
+        "title": "Chính sách mâu thuẫn",
+        "draft_version_id": web_world.consultation.draft_version_id,
+        "organiser_id": web_world.bloc.id,
+        "opens_at": "01/07/2030 08:00",
+        "closes_at": "31/07/2030 17:00",
+        "allow_anonymous": True,
+        "identity_required": True,
+    }
+    headers = {"X-CSRF-Token": csrf_of(client)}
+    refused = client.post("/api/v1/consultations", json=body, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"]["code"] == "consultation_policy_contradictory"
+    assert _counts(fresh_engine) == before
+    body["identity_required"] = False
+    created = client.post("/api/v1/consultations", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    assert (created.json()["allow_anonymous"], created.json()["identity_required"]) == (True, False)
+
+
+def test_the_service_derives_identity_from_anonymity(session: Session) -> None:
+    """Callers that only allow anonymous opinions (the demo, the CLI) get no identity rule."""
+    world = build_world(session)
+    made = consultations.create(
+        session=session,
+        title="Ẩn danh",
+        draft_version_id=world.consultation.draft_version_id,
+        organiser_id=world.bloc.id,
+        opens_at=datetime(2030, 7, 1, tzinfo=UTC),
+        closes_at=datetime(2030, 7, 31, tzinfo=UTC),
+        allow_anonymous=True,
+    )
+    assert (made.allow_anonymous, made.identity_required) == (True, False)
+    with pytest.raises(consultations.UserError) as refused:
+        consultations.create(
+            session=session,
+            title="Mâu thuẫn",
+            draft_version_id=world.consultation.draft_version_id,
+            organiser_id=world.bloc.id,
+            opens_at=datetime(2030, 7, 1, tzinfo=UTC),
+            closes_at=datetime(2030, 7, 31, tzinfo=UTC),
+            allow_anonymous=True,
+            identity_required=True,
+        )
+    assert refused.value.code == "consultation_policy_contradictory"

@@ -11,12 +11,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from tests.decisions.conftest import DecisionWorld, populate
+from tests.decisions.conftest import NEXT_LAW, DecisionWorld, populate
 from tests.factories import World
 from tests.web.conftest import PASSWORD, csrf_of
 from ykien.accounts import service as accounts
 from ykien.db.engine import make_session_factory, unit_of_work
+from ykien.decisions import service as decisions
 from ykien.decisions.models import Decision, Forward
+from ykien.drafts import service as drafts
+from ykien.drafts.models import DraftVersion
 from ykien.opinions.models import Opinion
 
 
@@ -138,9 +141,20 @@ def test_draft_approve_publish_and_the_participant_sees_it(
         ).status_code
         == 303
     )
+    # issue 12: publishing asked nothing; the first step now shows what will happen
+    asked = client.post(
+        f"/c/{dw.world.consultation.id}/decisions/publish",
+        data={"decision_ids": [decision_id], "back": "decision", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert asked.status_code == 200 and "Xác nhận và công bố" in asked.text
+    assert f'href="/decisions/{decision_id}"' in asked.text, "a cancel back to the decision"
+    assert "không thể sửa hay rút lại" in asked.text
+    with Session(fresh_engine) as session:
+        assert session.get_one(Decision, decision_id).status == "approved", "not yet published"
     published = client.post(
         f"/c/{dw.world.consultation.id}/decisions/publish",
-        data={"decision_ids": [decision_id], "csrf_token": token},
+        data={"decision_ids": [decision_id], "confirm": "yes", "csrf_token": token},
         follow_redirects=False,
     )
     assert published.status_code == 303
@@ -275,3 +289,29 @@ def test_roles_are_checked_on_the_server(
     assert refused.status_code == 403
     with Session(fresh_engine) as session:
         assert session.scalars(select(Decision)).all() == []
+
+
+def test_the_decision_page_shows_the_next_version_as_del_and_ins(
+    client: TestClient, dw: DecisionWorld, fresh_engine: Engine
+) -> None:
+    """Issue 12: the word diff was shown as raw [-…-] {+…+} markup in a <pre> 2,234 px wide."""
+    with unit_of_work(make_session_factory(fresh_engine)) as session:
+        decision = decisions.draft(
+            session=session,
+            subcommittee_id=dw.bloc_sub.id,
+            target_type="opinion",
+            target_id=dw.own,
+            outcome="accepted",
+            explanation="Tiếp thu.",
+            section_ids=[dw.world.section("Điều 4").id],
+        )
+        version = session.get_one(DraftVersion, dw.world.consultation.draft_version_id)
+        drafts.import_version(
+            session=session, draft_id=version.draft_id, data=NEXT_LAW.encode(), filename="v2.txt"
+        )
+        decision_id = decision.id
+    _as(client, "tieuban")
+    page = client.get(f"/decisions/{decision_id}")
+    assert page.status_code == 200
+    assert '<div class="diff">' in page.text and "<del>" in page.text and "<ins>" in page.text
+    assert "[-" not in page.text and "{+" not in page.text and '<pre class="diff">' not in page.text

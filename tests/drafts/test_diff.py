@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ykien.drafts.diff import SectionMatch, map_versions
+from ykien.drafts.diff import SectionMatch, diff_pieces, map_versions
 from ykien.drafts.parse import ParsedDraft, parse_text
 
 CONSTITUTION = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "vn-legal"
@@ -289,3 +289,26 @@ def test_constitution_with_an_inserted_article() -> None:
     mapping = label_map(old, new, matches)
     assert mapping["Điều 3"] == "Điều 4"
     assert mapping["Khoản 2 Điều 120"] == "Khoản 2 Điều 121"
+
+
+def test_a_stored_word_diff_becomes_pieces_to_show() -> None:
+    """Issue 12: pages showed the raw [-…-] {+…+} markup; they show these pieces as del/ins."""
+    pieces = diff_pieces("… kiến ít nhất là [-sáu-] {+ba+} mươi ngày.")
+    assert [(p.kind, p.text) for p in pieces] == [
+        ("same", "… kiến ít nhất là "),
+        ("removed", "sáu"),
+        ("same", " "),
+        ("added", "ba"),
+        ("same", " mươi ngày."),
+    ]
+    assert diff_pieces("") == []
+
+
+def test_a_stored_line_diff_becomes_pieces_to_show() -> None:
+    diff = "@@ -1,2 +1,2 @@\n Điều 4. Thời hạn\n-Ít nhất 60 ngày.\n+Ít nhất 30 ngày."
+    assert [(p.kind, p.text) for p in diff_pieces(diff)] == [
+        ("gap", "…\n"),
+        ("same", "Điều 4. Thời hạn\n"),
+        ("removed", "Ít nhất 60 ngày.\n"),
+        ("added", "Ít nhất 30 ngày.\n"),
+    ]

@@ -5,6 +5,7 @@ LibreOffice (slow)."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import IN_CI, shared_data
 from tests.factories import NOW, World, build_world
 from ykien.accounts import service as accounts
+from ykien.analysis.models import AnalysisRun, DuplicateGroup, DuplicateMember
 from ykien.consultations import service as consultations
 from ykien.decisions import report as response_report
 from ykien.decisions import service as decisions
@@ -300,3 +302,74 @@ def sqlite_session(sqlite_engine: Engine) -> Iterator[Session]:
         db.close()
         outer.rollback()
         connection.close()
+
+
+def _campaign(session: Session, world: World, opinion_ids: list[int]) -> None:
+    """A confirmed campaign over the opinions (as a person confirms the analysis's proposal)."""
+    run = AnalysisRun(consultation_id=world.consultation.id, status="done")
+    session.add(run)
+    session.flush()
+    group = DuplicateGroup(
+        consultation_id=world.consultation.id,
+        run_id=run.id,
+        canonical_opinion_id=opinion_ids[0],
+        size=len(opinion_ids),
+        status="confirmed",
+    )
+    session.add(group)
+    session.flush()
+    session.add_all(DuplicateMember(group_id=group.id, opinion_id=o) for o in opinion_ids)
+    session.flush()
+
+
+def _docx_text(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """The paragraphs and the table rows of a DOCX, as text."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    return paragraphs, rows
+
+
+def test_a_bloc_report_gives_one_deduplicated_total(session: Session) -> None:
+    """Issue 12: the bloc's report gave three de-duplicated totals for the same opinions (each
+    count table added up its rows) and a summary reading "0 ý kiến ..."."""
+    world = build_world(session)
+    member_b = accounts.create_person(
+        session=session, full_name="Lê Thị Hà", organisation_id=world.unit_b.id
+    )
+    campaign_text = "Đề nghị giữ thời hạn lấy ý kiến 60 ngày."
+    campaign = [
+        _say(session, world, campaign_text, author=world.member_a, section="Điều 1"),
+        _say(session, world, campaign_text, author=world.member_a, section="Điều 2"),
+        _say(session, world, campaign_text, author=member_b.id, section="Điều 1"),
+    ]
+    _campaign(session, world, campaign)
+    # given by a member of unit A on behalf of unit B: in both units' syntheses
+    _say(session, world, "Ý kiến thay mặt đơn vị B.", author=world.member_a,
+         section="Điều 2", on_behalf_of=world.unit_b.id)  # fmt: skip
+    _say(session, world, "Ý kiến chung của đơn vị B.", author=member_b.id)
+    _say(session, world, "Góp ý tại hội nghị.", author=world.member_a, section="Điều 1")
+    for unit in (world.unit_a, world.unit_b):
+        synthesis.submit(
+            session=session, synthesis_id=_signed_off(session, world, unit.id, None), by=None
+        )
+    bloc = _signed_off(session, world, world.bloc.id, None)
+    report = reports.synthesis_report(
+        session=session, synthesis_id=bloc, issue=ISSUE, labels=report_labels()
+    )
+    # 6 opinions, the campaign of 3 counts once
+    assert (report.totals.raw, report.totals.deduplicated) == (6, 4)
+    view = synthesis.view(session=session, synthesis_id=bloc)
+    assert (view.totals.total.raw, view.totals.total.unique) == (6, 4), "the page says the same"
+    paragraphs, rows = _docx_text(exports.to_docx(report))
+    totals = [row for row in rows if row[1] == "Cộng"]
+    assert len(totals) == 3  # by organisation, by channel, by kind
+    assert {(row[2], row[3]) for row in totals} == {("6", "4")}
+    text = "\n".join(paragraphs)
+    assert "Tổng số ý kiến nhận được: 6 ý kiến; sau khi gộp các ý kiến trùng lặp còn 4" in text
+    assert exports.NOT_SUMMED_NOTE in text, "why the rows do not add up to the total"
+    summary = view.synthesis.summary
+    assert "0 ý kiến" not in summary
+    assert "6 ý kiến" in summary and "4 ý kiến" in summary and "2 đơn vị" in summary

@@ -108,7 +108,15 @@ def test_unit_drafts_signs_off_submits_and_the_bloc_drills_down(
 
     early = client.post(f"/syntheses/{unit_synthesis}/submit", data={"csrf_token": csrf_of(client)})
     assert early.status_code == 400 and "ký duyệt" in early.text
-    assert _post(client, f"/syntheses/{unit_synthesis}/sign-off").status_code == 303
+    # issue 12: signing off asked nothing; the first step now shows what will happen
+    asked = _post(client, f"/syntheses/{unit_synthesis}/sign-off")
+    assert asked.status_code == 200 and "Xác nhận ký duyệt" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text
+    assert f'href="/syntheses/{unit_synthesis}"' in asked.text, "a cancel back to the synthesis"
+    still = client.get(f"/api/v1/syntheses/{unit_synthesis}").json()
+    assert still["status"] == "draft", "nothing signed off before the confirmation"
+    confirmed = _post(client, f"/syntheses/{unit_synthesis}/sign-off", {"confirm": "yes"})
+    assert confirmed.status_code == 303
     frozen = client.get(f"/syntheses/{unit_synthesis}")
     assert 'name="title"' not in frozen.text and "Gửi lên" in frozen.text
     assert _post(client, f"/syntheses/{unit_synthesis}/submit").status_code == 303
@@ -140,7 +148,7 @@ def test_unit_drafts_signs_off_submits_and_the_bloc_drills_down(
         text in child.text
         for text in ("Đề nghị làm rõ phạm vi", "Thời hạn 30 ngày", "Dự thảo cần ngắn gọn")
     )
-    top = _post(client, f"/syntheses/{bloc_synthesis}/sign-off")
+    top = _post(client, f"/syntheses/{bloc_synthesis}/sign-off", {"confirm": "yes"})
     assert top.status_code == 303
     refused = client.post(f"/api/v1/syntheses/{bloc_synthesis}/submit", headers=_header(client))
     assert refused.status_code == 400  # the top level is final

@@ -62,6 +62,11 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/consultations/{consultation_id}/sections": EVERYONE,
     "/api/v1/drafts/{draft_id}": EVERYONE,
     "/api/v1/draft-versions/{version_id}/sections": EVERYONE,
+    # a draft's secretariat: the web world's draft names no organisation, so any secretariat
+    "/secretariat/drafts/{draft_id}": BLOC_MANAGERS | {"other_unit_secretary"},
+    "/api/v1/secretariat/drafts/{draft_id}": BLOC_MANAGERS | {"other_unit_secretary"},
+    "/secretariat/draft-versions/{version_id}/changes": BLOC_MANAGERS | {"other_unit_secretary"},
+    "/api/v1/draft-versions/{version_id}/changes": BLOC_MANAGERS | {"other_unit_secretary"},
     "/c/{consultation_id}/opinions": EVERYONE,
     "/api/v1/consultations/{consultation_id}/opinions": EVERYONE,
     "/api/v1/search": EVERYONE,

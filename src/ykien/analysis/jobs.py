@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 TASK_NAME = "analysis.run"
 # the task wrapper registered on each queue (queues are built per app, never at import time)
 _TASKS: WeakKeyDictionary[Huey, Any] = WeakKeyDictionary()
+# what a failed run says (the page translates it); the exception itself is logged
+FAILED_MESSAGE = (
+    "The analysis stopped because of an error. Run it again; if it stops again, "
+    "tell the administrator (the error is in the server log)."
+)
 
 
 def register(huey: Huey, settings: Settings) -> None:
@@ -72,8 +77,10 @@ def execute_run(
     )
     try:
         stats = run_pipeline(ctx)
-    except Exception as exc:
-        _finish(engine, run_id, status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+    except Exception:
+        # the exception (SQL, paths) is for the server log, never for the page or the API
+        log.exception("analysis run %s failed", run_id)
+        _finish(engine, run_id, status=RunStatus.FAILED, error=FAILED_MESSAGE)
         raise
     finally:
         if client is not None:

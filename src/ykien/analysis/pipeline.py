@@ -620,6 +620,7 @@ def _reconcile_themes(
     """Store the new themes, reusing machine themes that overlap; edited themes stay as they are."""
     previous = _machine_themes(session, ctx.consultation_id)
     used: set[int] = set()
+    placed: dict[int, set[int]] = {}
     stored = 0
     for theme, members in found:
         if not members:
@@ -644,6 +645,7 @@ def _reconcile_themes(
             session.add(row)
             session.flush()
         used.add(row.id)
+        placed[row.id] = members
         stored += 1
         session.execute(
             delete(ThemeMember).where(ThemeMember.theme_id == row.id, ThemeMember.pinned.is_(False))
@@ -651,11 +653,24 @@ def _reconcile_themes(
         records = [{"theme_id": row.id, "opinion_id": m} for m in sorted(members)]
         for start in range(0, len(records), INSERT_BATCH):
             session.execute(insert(ThemeMember), records[start : start + INSERT_BATCH])
-    for theme_id in previous:
-        if theme_id not in used:
-            session.execute(delete(ThemeMember).where(ThemeMember.theme_id == theme_id))
-            session.execute(delete(Theme).where(Theme.id == theme_id))
+    _retire_themes(session, {t: m for t, m in previous.items() if t not in used}, placed)
     return stored
+
+
+def _retire_themes(
+    session: Session, retired: dict[int, set[int]], placed: dict[int, set[int]]
+) -> None:
+    """Previous machine themes the run no longer finds: emptied and marked merged into the new
+    theme holding most of their opinions, never deleted, so that what cites them (a synthesis
+    item, a decision) keeps a valid reference and its title."""
+    for theme_id, old in retired.items():
+        shared = {new_id: len(old & members) for new_id, members in placed.items()}
+        best = max(shared, key=lambda new_id: (shared[new_id], -new_id), default=None)
+        session.execute(delete(ThemeMember).where(ThemeMember.theme_id == theme_id))
+        row = session.get_one(Theme, theme_id)
+        row.status = ThemeStatus.MERGED
+        row.merged_into_id = best if best is not None and shared[best] else None
+        row.updated_at = utcnow()
 
 
 def _expand(ids: Sequence[int], canonical_of: dict[int, int]) -> set[int]:

@@ -125,12 +125,12 @@ def _visible(consultation_id: int) -> Select[Any]:
 
 
 def unique_key(consultation_id: int) -> Any:
-    """SQL for the de-duplication key of an opinion: its campaign, else itself."""
+    """SQL for the de-duplication key of an opinion: its campaign (the lowest, if several: as
+    the roll-up counts it), else itself."""
     member = (
-        select(-DuplicateMember.group_id)
+        select(-func.min(DuplicateMember.group_id))
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
         .where(DuplicateMember.opinion_id == Opinion.id, counts_in_campaign())
-        .limit(1)
         .scalar_subquery()
     )
     return func.coalesce(member, Opinion.id)

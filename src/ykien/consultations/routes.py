@@ -34,6 +34,7 @@ from ykien.drafts.models import Draft, DraftKind, DraftVersion
 from ykien.drafts.schemas import DraftOut, DraftVersionOut, SectionOut
 from ykien.errors import Forbidden, NotFound, UserError
 from ykien.orgs import service as orgs
+from ykien.timefmt import format_datetime
 from ykien.types import DbId
 from ykien.web.access import ConsultationFor, require_manager, roots_of
 from ykien.web.deps import MODERATOR_ROLES, PathId, Principal, current_principal, get_settings
@@ -195,10 +196,10 @@ def _local(moment: datetime, settings: Settings) -> str:
 
 
 def _blank_form(settings: Settings) -> dict[str, Any]:
-    """Defaults: opens at the next full hour, closes 30 days later at 17:00."""
-    local_now = utcnow().astimezone(settings.tz)
-    opens = local_now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    closes = (opens + timedelta(days=30)).replace(hour=17)
+    """Defaults: opens now (this minute, so that "Publish now" opens it at once), closes 30
+    days later at 17:00."""
+    opens = utcnow().astimezone(settings.tz).replace(second=0, microsecond=0)
+    closes = (opens + timedelta(days=30)).replace(hour=17, minute=0)
     return {
         "title": "",
         "description": "",
@@ -304,12 +305,17 @@ def create_consultation_page(
             db, principal, settings, body, draft_data=data, draft_filename=filename
         )
     title = consultation.title
-    add_flash(
-        request,
-        _("The consultation “{title}” was created and published.", title=title)
-        if body.publish
-        else _("The consultation “{title}” was created; it is not published yet.", title=title),
-    )
+    if not body.publish:
+        message = _("The consultation “{title}” was created; it is not published yet.", title=title)
+    elif consultation.opens_at > utcnow():
+        message = _(
+            "The consultation “{title}” was created and published; it takes opinions from {when}.",
+            title=title,
+            when=format_datetime(consultation.opens_at, settings.tz),
+        )
+    else:
+        message = _("The consultation “{title}” was created and published.", title=title)
+    add_flash(request, message)
     return see_other("/secretariat")
 
 
@@ -333,7 +339,14 @@ def publish_page(
 ) -> Response:
     _ = translator(request_language(request))
     publish_consultation(db, principal, consultation)
-    add_flash(request, _("The consultation “{title}” is published.", title=consultation.title))
+    title = consultation.title
+    if consultation.opens_at > utcnow():  # its window starts later: say when it takes opinions
+        when = format_datetime(consultation.opens_at, request.app.state.settings.tz)
+        message = _("The consultation “{title}” is published; it takes opinions from {when}.",
+                    title=title, when=when)  # fmt: skip
+    else:
+        message = _("The consultation “{title}” is published.", title=title)
+    add_flash(request, message)
     return see_other("/secretariat")
 
 

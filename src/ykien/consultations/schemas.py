@@ -47,6 +47,7 @@ class ManagedOut(BaseModel):
     levels_url: str = Field(
         description="The links between levels: the owning level's draft, lower levels' collections"
     )
+    draft_url: str | None = None  # the draft's versions (for its secretariat)
 
 
 class ConsultationIn(BaseModel):

@@ -40,17 +40,19 @@ def create(
     description: str = "",
     allow_anonymous: bool = False,
     opinions_public: bool = True,
-    identity_required: bool = True,
+    identity_required: bool | None = None,
     count_spoken_only: bool = True,
     parent_id: int | None = None,
     actor_person_id: int | None = None,
 ) -> Consultation:
-    """A consultation in status draft; scope defaults to the organiser's subtree.
+    """A consultation in status draft; scope defaults to the organiser's subtree. Participants
+    must be identified unless anonymous opinions are allowed (asking for both is refused).
 
     With `parent_id`, a lower organisation's collection on the parent's draft (see check_child).
     """
     title = checked_title(title)
     check_window(opens_at, closes_at)
+    identity_required = checked_policy(allow_anonymous, identity_required)
     if session.get(DraftVersion, draft_version_id) is None:
         raise NotFound(
             "version_not_found",
@@ -174,6 +176,22 @@ def checked_title(title: str) -> str:
             "A consultation title must have 1 to 500 characters.",
         )
     return title
+
+
+def checked_policy(allow_anonymous: bool, identity_required: bool | None) -> bool:
+    """Whether participants must be identified: by default unless anonymous opinions are
+    allowed; anonymous opinions and identified participants together is a contradiction."""
+    if identity_required is None:
+        return not allow_anonymous
+    if allow_anonymous and identity_required:
+        raise UserError(
+            "consultation_policy_contradictory",
+            "Đợt lấy ý kiến không thể vừa cho phép góp ý ẩn danh vừa yêu cầu người góp ý phải "
+            "xác định danh tính. Hãy bỏ chọn một trong hai.",
+            "A consultation cannot both allow anonymous opinions and require participants to be "
+            "identified. Untick one of the two.",
+        )
+    return identity_required
 
 
 def check_window(opens_at: datetime, closes_at: datetime) -> None:
@@ -382,7 +400,7 @@ def create_with_draft(
     description: str = "",
     allow_anonymous: bool = False,
     opinions_public: bool = True,
-    identity_required: bool = True,
+    identity_required: bool | None = None,
     count_spoken_only: bool = True,
     publish: bool = False,
     parent_id: int | None = None,
@@ -398,6 +416,7 @@ def create_with_draft(
     check_window(opens_at, closes_at)
     if parent_id is not None and draft_version_id is None and draft_data is None:
         draft_version_id = get(session=session, consultation_id=parent_id).draft_version_id
+    checked_policy(allow_anonymous, identity_required)  # before any draft is stored
     if (draft_version_id is None) == (draft_data is None):
         raise UserError(
             "draft_source_invalid",
@@ -467,6 +486,7 @@ class ManagedConsultation:
     version_number: int
     # tree paths of the organiser and the scope roots (see authority_paths)
     authority_paths: tuple[str, ...]
+    draft_id: int = 0
 
 
 def taking_part(*, session: Session, roots: Iterable[str]) -> list[ManagedConsultation]:
@@ -503,6 +523,7 @@ def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedCons
             Organisation.tree_path,
             Draft.title,
             DraftVersion.number,
+            Draft.id,
         )
         .join(Organisation, Organisation.id == Consultation.organiser_id)
         .join(DraftVersion, DraftVersion.id == Consultation.draft_version_id)
@@ -532,8 +553,9 @@ def managed_under(*, session: Session, roots: Iterable[str]) -> list[ManagedCons
             draft_title,
             number,
             tuple(dict.fromkeys([organiser_path, *paths.get(c.id, [])])),
+            draft_id,
         )
-        for c, organiser, organiser_path, draft_title, number in rows
+        for c, organiser, organiser_path, draft_title, number, draft_id in rows
     ]
 
 

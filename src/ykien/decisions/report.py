@@ -1,6 +1,6 @@
 """The response table "Bảng tổng hợp tiếp thu, giải trình ý kiến" of a consultation's published
-decisions, grouped by the draft section the opinions were given on, with who raised them; ready
-for the writers of ykien.exports.reports."""
+decisions, one row per decision and per section it changes (or, naming none, the section its
+opinions were given on), with who raised them; ready for the writers of ykien.exports.reports."""
 
 from __future__ import annotations
 
@@ -75,23 +75,34 @@ def _section_order(session: Session, section_ids: Iterable[int]) -> dict[int, tu
     return {section_id: (position, label) for section_id, position, label in rows}
 
 
+def _rows_at(session: Session, decision: Any, raised: Sequence[_Raised]) -> list[int | None]:
+    """Where a decision's row goes: each section it changes (DecisionSection); when it names
+    none, the one section all its opinions were given on, else the general part."""
+    changed = decisions.section_ids_of(session=session, decision_id=decision.id)
+    if changed:
+        return list(changed)
+    given_on = {r.section_id for r in raised}
+    return [given_on.pop()] if len(given_on) == 1 else [None]
+
+
 def response_sections(session: Session, consultation_id: int) -> list[exports.ResponseSection]:
-    """Published decisions split by the section their opinions were given on, in draft order."""
+    """One row per published decision and per section it changes, in draft order; the row
+    answers all the decision's opinions and carries the new wording written for that section."""
     grouped: dict[int | None, list[exports.ResponseItem]] = {}
     for response in decisions.responses(session=session, consultation_id=consultation_id):
         decision = response.decision
-        by_section: dict[int | None, list[_Raised]] = {}
-        for raised in _raised(session, decision):
-            by_section.setdefault(raised.section_id, []).append(raised)
-        for section_id, raised_here in by_section.items():
+        raised = _raised(session, decision)
+        if not raised:
+            continue
+        for section_id in _rows_at(session, decision, raised):
             grouped.setdefault(section_id, []).append(
                 exports.ResponseItem(
                     summary=" ".join(response.title.split()),
-                    raised_by=_contributors(raised_here),
+                    raised_by=_contributors(raised),
                     outcome=exports.Outcome(decision.outcome),
                     explanation=decision.explanation,
                     new_wording=decision.new_wording or None,
-                    opinion_ids=[r.opinion_id for r in raised_here],
+                    opinion_ids=[r.opinion_id for r in raised],
                 )
             )
     order = _section_order(session, (s for s in grouped if s is not None))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -397,3 +398,44 @@ def _context(words: list[str], *, first: bool, last: bool) -> str:
     if len(words) <= len(head) + len(tail):
         return " ".join(words)
     return " ".join([*head, "…", *tail]).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing a stored diff
+
+
+@dataclass(frozen=True)
+class DiffPiece:
+    """A run of a stored diff: "same" (context), "removed", "added" or "gap" (lines left out)."""
+
+    kind: str
+    text: str
+
+
+_WORD_CHANGE = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.DOTALL)
+
+
+def diff_pieces(diff: str) -> list[DiffPiece]:
+    """A stored diff (word diff with [-…-] and {+…+}, or unified lines) as pieces to show."""
+    if diff.startswith("@@"):
+        return [_line_piece(line) for line in diff.split("\n")]
+    pieces: list[DiffPiece] = []
+    at = 0
+    for match in _WORD_CHANGE.finditer(diff):
+        if match.start() > at:
+            pieces.append(DiffPiece("same", diff[at : match.start()]))
+        removed, added = match.group(1), match.group(2)
+        pieces.append(
+            DiffPiece("removed", removed) if removed is not None else DiffPiece("added", added)
+        )
+        at = match.end()
+    if at < len(diff):
+        pieces.append(DiffPiece("same", diff[at:]))
+    return pieces
+
+
+def _line_piece(line: str) -> DiffPiece:
+    if line.startswith("@@"):
+        return DiffPiece("gap", "…\n")
+    kind = {"-": "removed", "+": "added"}.get(line[:1], "same")
+    return DiffPiece(kind, (line[1:] if line[:1] in "-+ " and line else line) + "\n")

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ykien import text as vt
 from ykien.audit import service as audit
 from ykien.drafts.diff import map_versions
-from ykien.drafts.models import Draft, DraftKind, DraftVersion, Section, SectionMapping
+from ykien.drafts.models import (
+    Draft,
+    DraftKind,
+    DraftVersion,
+    Section,
+    SectionChange,
+    SectionMapping,
+)
 from ykien.drafts.parse import DraftParseError, ParsedDraft, parse_file
 from ykien.errors import Conflict, NotFound, UserError
 
@@ -242,3 +250,28 @@ def section_rows(*, session: Session, version_id: int) -> list[Row[Any]]:
             .order_by(Section.position)
         )
     )
+
+
+@dataclass(frozen=True)
+class MappedSection:
+    """A section of the previous version and its counterpart in a version, with their labels."""
+
+    mapping: SectionMapping
+    old_label: str | None
+    new_label: str | None
+
+
+def version_changes(*, session: Session, version_id: int) -> list[MappedSection]:
+    """The sections that changed, appeared or went away in a version, in the mapping's order."""
+    old, new = aliased(Section), aliased(Section)
+    rows = session.execute(
+        select(SectionMapping, old.label, new.label)
+        .outerjoin(old, old.id == SectionMapping.old_section_id)
+        .outerjoin(new, new.id == SectionMapping.new_section_id)
+        .where(
+            SectionMapping.version_id == version_id,
+            SectionMapping.status != SectionChange.SAME,
+        )
+        .order_by(SectionMapping.id)
+    ).all()
+    return [MappedSection(mapping, old_label, new_label) for mapping, old_label, new_label in rows]

@@ -190,6 +190,10 @@ RESPONSE_HEADER = [
     "Nội dung sửa đổi, bổ sung",
 ]
 RESPONSE_WIDTHS_MM = [12.0, 28.0, 62.0, 38.0, 22.0, 50.0, 40.0]  # landscape A4: 252 mm usable
+NOT_SUMMED_NOTE = (
+    "Ghi chú: các ý kiến trùng nhau được gộp một lần trong mỗi dòng; một nhóm ý kiến trùng có "
+    "thể thuộc nhiều dòng nên dòng “Cộng” là tổng số chung, không phải tổng các dòng."
+)
 COUNT_HEADER = ["TT", "Nội dung", "Số ý kiến", "Sau khi gộp trùng"]
 RESPONSE_DATA_COLUMNS = [
     "Nội dung dự thảo",
@@ -282,19 +286,23 @@ def _synthesis_overview(doc: Document, report: SynthesisReport) -> None:
             admin_docx.add_table(
                 doc,
                 COUNT_HEADER,
-                _count_rows(counts),
+                _count_rows(counts, totals),
                 widths_mm=[12.0, 93.0, 30.0, 30.0],
                 centre_columns=(0, 2, 3),
             )
+    facets = (totals.by_organisation, totals.by_channel, totals.by_kind)
+    if any(sum(c.deduplicated for c in counts) != totals.deduplicated for counts in facets):
+        admin_docx.add_paragraph(doc, NOT_SUMMED_NOTE, italic=True)
 
 
-def _count_rows(counts: Sequence[Count]) -> list[list[str]]:
+def _count_rows(counts: Sequence[Count], totals: Totals) -> list[list[str]]:
+    """The rows and, last, the report's own totals: a campaign whose opinions fall in several
+    rows counts once in each row but once only in the total, so the column is not summed."""
     rows = [
         [str(number), count.label, vn_number(count.raw), vn_number(count.deduplicated)]
         for number, count in enumerate(counts, start=1)
     ]
-    raw, deduplicated = sum(c.raw for c in counts), sum(c.deduplicated for c in counts)
-    rows.append(["", "Cộng", vn_number(raw), vn_number(deduplicated)])
+    rows.append(["", "Cộng", vn_number(totals.raw), vn_number(totals.deduplicated)])
     return rows
 
 

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, literal, or_, select
+from sqlalchemy import Select, delete, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ykien.accounts.models import Person
 from ykien.analysis import themes as theme_algo
 from ykien.analysis.models import Theme, ThemeMember, ThemeStatus
-from ykien.analysis.service import breakdown
+from ykien.analysis.service import Counts, breakdown
 from ykien.audit import service as audit
 from ykien.consultations import service as consultations
 from ykien.db.base import utcnow
@@ -311,14 +311,30 @@ def _describe_own(session: Session, bucket: _Bucket) -> tuple[str, list[int]]:
 
 
 def _synthesis_summary(
-    org_name: str, total: int, own: int, children: Sequence[Synthesis], *, spoken: bool = True
+    session: Session, synthesis: Synthesis, totals: Counts, *, spoken: bool = True
 ) -> str:
-    text = (
-        f"{org_name} tổng hợp {total} ý kiến: {own} ý kiến của cán bộ, đảng viên, "
-        f"đoàn viên, hội viên thuộc đơn vị"
+    """The pre-filled summary, with the synthesis's own totals (the figures its report shows)."""
+    org = orgs.get(session=session, organisation_id=synthesis.organisation_id)
+    items = select(SynthesisItem.id).where(SynthesisItem.synthesis_id == synthesis.id)
+    own = session.scalar(
+        select(func.count(func.distinct(SynthesisItemOpinion.opinion_id))).where(
+            SynthesisItemOpinion.item_id.in_(items), SynthesisItemOpinion.direct.is_(True)
+        )
     )
-    if children:
-        text += f" và ý kiến từ báo cáo tổng hợp của {len(children)} đơn vị trực thuộc"
+    children = session.scalar(
+        select(func.count(func.distinct(SynthesisItem.synthesis_id)))
+        .join(SynthesisItemSource, SynthesisItemSource.child_item_id == SynthesisItem.id)
+        .where(SynthesisItemSource.item_id.in_(items))
+    )
+    text = f"{org.name} tổng hợp {totals.raw} ý kiến (sau khi gộp trùng còn {totals.unique} ý kiến)"
+    members = "cán bộ, đảng viên, đoàn viên, hội viên thuộc đơn vị"
+    if own and children:
+        text += f": {own} ý kiến của {members} và ý kiến từ báo cáo tổng hợp của "
+        text += f"{children} đơn vị trực thuộc"
+    elif children:
+        text += f" từ báo cáo tổng hợp của {children} đơn vị trực thuộc"
+    else:
+        text += f" của {members}"
     if spoken:
         return text + "; kể cả ý kiến chỉ phát biểu tại hội nghị, tọa đàm."
     return text + "; không tính ý kiến chỉ phát biểu tại hội nghị, tọa đàm."
@@ -431,7 +447,7 @@ def draft_synthesis(
     order). A signed-off latest revision is refused: start a new revision first.
     """
     consultation = consultations.get(session=session, consultation_id=consultation_id)
-    org = orgs.get(session=session, organisation_id=organisation_id)
+    orgs.get(session=session, organisation_id=organisation_id)
     current = latest(
         session=session, consultation_id=consultation_id, organisation_id=organisation_id
     )
@@ -458,11 +474,15 @@ def draft_synthesis(
         session.flush()
     kept = _keep_edits(session, synthesis) if current is not None else {}
     _write_items(session, synthesis, buckets, kept=kept, summarise=summarise)
-    own_total = len(set().union(*(b.own for b in buckets.values())))
     total = len(set().union(*(b.opinion_ids for b in buckets.values())))
     if not synthesis.summary_edited:
+        totals = breakdown(
+            session=session,
+            consultation_id=consultation_id,
+            opinion_ids=synthesis_opinions(synthesis.id),
+        )
         synthesis.summary = _synthesis_summary(
-            org.name, total, own_total, children, spoken=consultation.count_spoken_only
+            session, synthesis, totals.total, spoken=consultation.count_spoken_only
         )
     synthesis.updated_at = utcnow()
     _record(
@@ -615,6 +635,8 @@ def sign_off(*, session: Session, synthesis_id: int, by: int | None) -> Synthesi
         opinion_ids=synthesis_opinions(synthesis.id),
     )
     synthesis.counts_json = json.dumps(counts_to_json(totals), ensure_ascii=False)
+    if not synthesis.summary_edited:  # the figures of the frozen counts
+        synthesis.summary = _synthesis_summary(session, synthesis, totals.total)
     synthesis.status = SynthesisStatus.SIGNED_OFF
     synthesis.signed_off_by_person_id, synthesis.signed_off_at = by, utcnow()
     _record(session, synthesis, "signed_off", by, raw=totals.total.raw, unique=totals.total.unique)

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from ykien.config import Settings
+from ykien.drafts.diff import diff_pieces
 from ykien.timefmt import format_date, format_datetime
 from ykien.web.i18n import pick_language, translator
 from ykien.web.security import CSRF_FIELD, csrf_token
@@ -59,6 +60,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(env=env)
     env.filters["date"] = lambda value: format_date(value, settings.tz) if value else ""
     env.filters["datetime"] = lambda value: format_datetime(value, settings.tz) if value else ""
+    env.filters["diff_pieces"] = diff_pieces
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["CHANNEL_LABELS"] = CHANNEL_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS

@@ -75,6 +75,9 @@ def test_draft_approve_publish_then_the_participant_sees_the_answer(
         chair.page.get_by_role("button", name="Phê duyệt").click()
     with chair.page.expect_navigation(wait_until="load"):
         chair.page.get_by_role("button", name="Công bố").click()
+    chair.assert_accessible("the confirmation before publishing")
+    with chair.page.expect_navigation(wait_until="load"):
+        chair.page.get_by_role("button", name="Xác nhận và công bố").click()
     chair.page.get_by_text("Đã công bố").first.wait_for()
     chair.screenshot("decisions-published")
 

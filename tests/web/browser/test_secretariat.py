@@ -257,3 +257,55 @@ def test_admin_edits_an_organisation_and_sees_the_move_confirmation(
         page.get_by_role("button", name="Tiếp tục").click()
     assert "Xác nhận chuyển" in page.inner_text("main")
     visitor.assert_accessible("the move confirmation")
+
+
+@needs_route("/secretariat/drafts/{draft_id}")
+def test_a_new_draft_version_is_uploaded_and_its_changes_wrap(
+    visitor: Visitor, server: LiveServer, tmp_path: Path
+) -> None:
+    """Issue 12: a new version could be imported only from the CLI, and its diff was raw
+    [-…-] {+…+} markup 2,234 px wide. Now: upload on the draft page, <del>/<ins> that wrap."""
+    from ykien.db.engine import unit_of_work
+    from ykien.drafts import service as drafts
+    from ykien.orgs.models import Organisation
+
+    scope = "Quy chế này quy định việc lấy ý kiến góp ý của đoàn viên công đoàn cơ sở."
+    rule = "Việc lấy ý kiến được tổ chức công khai, dân chủ, đúng thời hạn."
+    first_text = DRAFT_TEXT.replace(scope, " ".join([scope, *[rule] * 12]))
+    with unit_of_work(server.app.state.session_factory) as session:
+        bloc = session.scalars(
+            select(Organisation).where(Organisation.name == "Đảng bộ Khối các cơ quan")
+        ).first()
+        draft = drafts.create_draft(
+            session=session,
+            title=f"Quy chế thử nghiệm {time.monotonic_ns()}",
+            kind="other",
+            organisation_id=bloc.id if bloc else None,
+        )
+        drafts.import_version(
+            session=session, draft_id=draft.id, data=first_text.encode(), filename="v1.txt"
+        )
+        draft_id = draft.id
+    unbroken = "https://congthongtin.example.vn/gop-y/" + "x" * 300  # no place to break
+    next_text = first_text.replace(
+        "đoàn viên công đoàn cơ sở.", f"đoàn viên và người lao động tại {unbroken} ."
+    )
+    upload = tmp_path / "quy-che-v2.txt"
+    upload.write_text(next_text, encoding="utf-8")
+
+    visitor.sign_in("thuky.khoi")
+    visitor.goto(f"/secretariat/drafts/{draft_id}", shot="draft-versions")
+    visitor.assert_accessible("the draft page with its upload form")
+    page = visitor.page
+    page.set_input_files("#draft_file", str(upload))
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Nhập phiên bản mới").click()
+    assert "/changes" in page.url
+    page.locator(".diff del").first.wait_for()
+    assert page.locator(".diff ins").count() >= 1
+    assert "[-" not in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.locator(".diff").first.bounding_box()
+    assert box is not None and box["width"] <= page.viewport_size["width"]
+    visitor.screenshot("draft-version-changes")
+    visitor.assert_accessible("a version's changes")

@@ -63,6 +63,8 @@ def test_unit_submits_and_the_bloc_drills_down(visitor_factory: Any, server: Liv
     unit.screenshot("synthesis-draft")
     unit.assert_accessible("a draft synthesis with its edit forms")
     _click(unit, "Ký duyệt")
+    unit.assert_accessible("the confirmation before signing off")
+    _click(unit, "Xác nhận ký duyệt")
     _click(unit, "Gửi lên")
     unit.page.get_by_text("Đã gửi lên").first.wait_for()
     unit.screenshot("synthesis-submitted")

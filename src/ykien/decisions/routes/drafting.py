@@ -26,7 +26,7 @@ from ykien.decisions.access import (
     decision_for,
     may,
 )
-from ykien.decisions.models import Decision
+from ykien.decisions.models import Decision, DecisionStatus
 from ykien.decisions.routes.common import TAGS, decision_out, labels, text_of
 from ykien.decisions.schemas import (
     DECISION_TARGET_PATTERN,
@@ -370,6 +370,10 @@ def publish_page(
     body = parse_form(PublishFormIn, form)
     one = body.decision_ids[0] if body.back == "decision" and len(body.decision_ids) == 1 else None
     check_publishable(db, principal, body.decision_ids)
+    if form.get("confirm") != "yes":
+        chosen = [decisions.get_decision(session=db, decision_id=i) for i in body.decision_ids]
+        if chosen and all(d.status == DecisionStatus.APPROVED for d in chosen):
+            return _confirm_publish(request, db, consultation, chosen, body.back)
 
     def redraw(problem: Problem) -> Response:
         if one is not None:
@@ -380,6 +384,24 @@ def publish_page(
     with redraw_on_error(request, db, redraw):
         publish(request, db, principal, consultation, body.decision_ids, background)
     return see_other(f"/decisions/{one}" if one else f"/c/{consultation.id}/decisions")
+
+
+def _confirm_publish(
+    request: Request, db: Session, consultation: Consultation, chosen: list[Decision], back: str
+) -> HTMLResponse:
+    """The step before publishing: what will be published and what follows, with a cancel."""
+    context = {
+        "consultation": consultation,
+        "rows": [(d, decisions.check_item_title(db, d)) for d in chosen],
+        "back": back,
+        "cancel_url": (
+            f"/decisions/{chosen[0].id}"
+            if back == "decision" and len(chosen) == 1
+            else f"/c/{consultation.id}/decisions"
+        ),
+        **labels(),
+    }
+    return render(request, "decisions/confirm_publish.html", context)
 
 
 @router.post(

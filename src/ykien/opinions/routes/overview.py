@@ -127,6 +127,7 @@ def _managed_out(item: consultations.ManagedConsultation, count: int, manage: bo
         import_url=f"/c/{c.id}/import" if manage else None,
         analysis_url=f"/c/{c.id}/analysis",
         levels_url=f"/c/{c.id}/levels",
+        draft_url=f"/secretariat/drafts/{item.draft_id}" if manage else None,
     )
 
 

@@ -235,7 +235,12 @@ def summary_page(request: Request, form: FormFields, db: Tx, at: SynthesisAt = E
 
 
 @router.post("/syntheses/{synthesis_id}/sign-off", **_form)
-def sign_off_page(request: Request, db: Tx, at: SynthesisAt = Editor) -> Response:
+def sign_off_page(request: Request, form: FormFields, db: Tx, at: SynthesisAt = Editor) -> Response:
+    """Signing off cannot be undone: the page asks first (what is frozen, with a cancel)."""
+    if form.get("confirm") != "yes" and not at.synthesis.frozen:
+        found = syntheses.view(session=db, synthesis_id=at.synthesis.id)
+        context = {"synthesis": at.synthesis, "org": at.org, "view": found}
+        return render(request, "synthesis/confirm_sign_off.html", context)
     with redraw_on_error(request, db, _redraw(request, db, at)):
         sign_off(db, at)
     return see_other(f"/syntheses/{at.synthesis.id}")
