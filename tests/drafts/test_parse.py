@@ -568,3 +568,12 @@ def test_no_structure() -> None:
     with pytest.raises(DraftParseError) as caught:
         parse_text("LỜI NÓI ĐẦU\nChỉ có lời nói đầu.")
     assert caught.value.code == "no_structure"
+
+
+def test_a_docx_needing_a_newer_zip_version_is_refused_as_a_broken_file() -> None:
+    data = bytearray(to_docx(LAW))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (64).to_bytes(2, "little")  # "needs zip version 6.4"
+    with pytest.raises(DraftParseError) as refused:
+        parse_file(bytes(data), "luat.docx")
+    assert refused.value.code == "bad_docx"

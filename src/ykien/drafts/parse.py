@@ -318,7 +318,7 @@ def _check_zip(data: bytes, filename: str, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise _error("bad_docx", filename) from exc
     unpacked = sum(entry.file_size for entry in entries)
     names = {entry.filename for entry in entries}

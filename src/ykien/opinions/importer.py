@@ -256,7 +256,7 @@ def _check_xlsx(data: IO[bytes]) -> None:
     try:
         with zipfile.ZipFile(data) as archive:
             total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise UserError(
             "bad_xlsx",
             "Tệp XLSX bị hỏng hoặc không phải tệp Excel.",
