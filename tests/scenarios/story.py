@@ -25,6 +25,7 @@ from tests.web.conftest import PASSWORD, csrf_of
 from ykien.accounts import service as accounts
 from ykien.db.base import utcnow
 from ykien.db.engine import make_session_factory, unit_of_work
+from ykien.orgs import service as orgs
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CITY_DRAFT = REPORT_DRAFT.replace("BÁO CÁO CHÍNH TRỊ", "BÁO CÁO CHÍNH TRỊ THÀNH PHỐ")
@@ -116,7 +117,7 @@ def add_people(
 
 
 def instance_admin(engine: Engine, world: World) -> None:
-    """An admin over every root of the world (the bloc and the outsider): the instance admin."""
+    """An admin over every root (the world's bloc and outsider, any other): the instance admin."""
     with unit_of_work(make_session_factory(engine)) as session:
         person = accounts.create_person(
             session=session, full_name="Quản trị hệ thống", organisation_id=world.bloc.id
@@ -124,7 +125,7 @@ def instance_admin(engine: Engine, world: World) -> None:
         accounts.create_account(
             session=session, person_id=person.id, username="quantri", password=PASSWORD
         )
-        for root in (world.bloc, world.outsider):
+        for root in orgs.roots(session=session):
             accounts.grant_role(
                 session=session, person_id=person.id, organisation_id=root.id, role="admin"
             )
@@ -227,10 +228,10 @@ def build_drafts(http: Http, story: Story) -> None:
     http.as_("thuky")
     _subcommittee(http, story, "bloc", "Tiểu ban Văn kiện Khối", ["Chương I", "Chương II"],
                   "chutichkhoi")  # fmt: skip
-    for parent in ("centre", "city"):
+    for parent, what in (("centre", "Văn kiện Trung ương"), ("city", "Báo cáo chính trị Thành phố")):
         child = http.post(
             "/api/v1/consultations",
-            json={"title": f"Đảng bộ Khối lấy ý kiến dự thảo của {parent}",
+            json={"title": f"Đảng bộ Khối lấy ý kiến về {what}",
                   "parent_id": story.cons[parent], "organiser_id": world.bloc.id,
                   "opens_at": _vn(-1), "closes_at": _vn(20), "publish": True},
         )  # fmt: skip
@@ -250,9 +251,9 @@ SEMINAR_LINES = [
 ]
 
 
-def seminar(http: Http, story: Story) -> None:
+def create_seminar(http: Http, story: Story) -> None:
     """A joint seminar of the three mass organisations collecting on the bloc's three
-    consultations, each line on its draft and credited to an organiser."""
+    consultations."""
     http.as_("thuky")
     organisers = ["congdoan", "doanthanhnien", "phunu"]
     event = http.post(
@@ -262,6 +263,11 @@ def seminar(http: Http, story: Story) -> None:
               "consultation_ids": [story.cons["bloc-centre"], story.cons["bloc-city"]]},
     )  # fmt: skip
     story.event_id = event["id"]
+
+
+def seminar(http: Http, story: Story) -> None:
+    """The seminar's lines, each on its draft and credited to an organiser."""
+    create_seminar(http, story)
     for number, (cons, ref, speaker, credit) in enumerate(SEMINAR_LINES):
         body: dict[str, Any] = {
             "text": f"Ý kiến tại tọa đàm số {number + 1} về {ref}.",
@@ -273,7 +279,7 @@ def seminar(http: Http, story: Story) -> None:
             body["speaker_person_id"] = story.people[speaker]
         else:
             body["speaker_name"] = f"Đại biểu {number + 1}"
-        made = http.post(f"/api/v1/events/{event['id']}/opinions", json=body)
+        made = http.post(f"/api/v1/events/{story.event_id}/opinions", json=body)
         assert made["on_behalf_of_id"] == story.org[credit]
         speaker_org = {_org_of(story, speaker)} if speaker else set()
         story.given.append(
@@ -331,7 +337,7 @@ def iter_units(story: Story) -> Iterator[str]:
     yield from ("congdoan", "doanthanhnien", "phunu", "chibo_tc", "chibo_xd", "chibo_gd")
 
 
-def syntheses(http: Http, story: Story) -> None:
+def syntheses(http: Http, story: Story, *, forward: bool = True) -> None:
     """Every unit's synthesis of each of the bloc's three consultations built, signed and
     submitted; the bloc's own signed; the two child collections' forwarded up."""
     http.as_("thuky")
@@ -351,7 +357,7 @@ def syntheses(http: Http, story: Story) -> None:
         signed = http.post(f"/api/v1/syntheses/{bloc['id']}/sign-off")
         assert signed["status"] == "signed_off", signed["status"]
         story.bloc_syntheses[cons] = bloc["id"]
-    for cons in ("bloc-centre", "bloc-city"):
+    for cons in ("bloc-centre", "bloc-city") if forward else ():
         done = http.post(f"/api/v1/syntheses/{story.bloc_syntheses[cons]}/forward-up")
         assert done["already"] is False
         again = http.post(f"/api/v1/syntheses/{story.bloc_syntheses[cons]}/forward-up")
