@@ -228,7 +228,10 @@ def build_drafts(http: Http, story: Story) -> None:
     http.as_("thuky")
     _subcommittee(http, story, "bloc", "Tiểu ban Văn kiện Khối", ["Chương I", "Chương II"],
                   "chutichkhoi")  # fmt: skip
-    for parent, what in (("centre", "Văn kiện Trung ương"), ("city", "Báo cáo chính trị Thành phố")):
+    for parent, what in (
+        ("centre", "Văn kiện Trung ương"),
+        ("city", "Báo cáo chính trị Thành phố"),
+    ):
         child = http.post(
             "/api/v1/consultations",
             json={"title": f"Đảng bộ Khối lấy ý kiến về {what}",

@@ -183,19 +183,21 @@ def queue_shots(make: Callable[..., Visitor], site: LiveServer, story: Story) ->
 def test_the_seminar_and_the_forwarding_in_a_real_browser(
     visitor_factory: Callable[..., Visitor], tmp_path: Path
 ) -> None:
-    with story_site(tmp_path) as (site, engine, world, settings):
-        with TestClient(create_app(settings)) as client:
-            http = Http(client)
-            story = build_levels(http, engine, world)
-            build_drafts(http, story)
-            create_seminar(http, story)
-            fast_entry(visitor_factory(site=site), engine, story)
-            online(http, story)
-            syntheses(http, story, forward=False)
-            forward_in_the_browser(visitor_factory(site=site, name="forwarding"), story)
-            queue_shots(visitor_factory, site, story)
-            decide_and_publish(http, story)
-            told = (http, story)
-            seed.check_counts_at_every_organisation(told)
-            seed.check_each_subcommittee_received_exactly_its_drafts_opinions(told)
-            seed.check_each_participants_trace(told)
+    with (
+        story_site(tmp_path) as (site, engine, world, settings),
+        TestClient(create_app(settings)) as client,
+    ):
+        http = Http(client)
+        story = build_levels(http, engine, world)
+        build_drafts(http, story)
+        create_seminar(http, story)
+        fast_entry(visitor_factory(site=site), engine, story)
+        online(http, story)
+        syntheses(http, story, forward=False)
+        forward_in_the_browser(visitor_factory(site=site, name="forwarding"), story)
+        queue_shots(visitor_factory, site, story)
+        decide_and_publish(http, story)
+        told = (http, story)
+        seed.check_counts_at_every_organisation(told)
+        seed.check_each_subcommittee_received_exactly_its_drafts_opinions(told)
+        seed.check_each_participants_trace(told)
