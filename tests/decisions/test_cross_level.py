@@ -235,3 +235,39 @@ def test_up_a_level_in_a_childs_queue_points_to_forwarding_the_synthesis(
             to_subcommittee_id=None,
         )
     assert refused.value.code == "forward_through_synthesis"
+
+
+def test_an_empty_synthesis_is_not_forwarded_so_forwarding_stays_idempotent(
+    session: Session, cross: CrossWorld
+) -> None:
+    """A collection no opinion reached has a synthesis without items: forwarding it would send
+    nothing and, having left no row, could not tell a second forwarding from the first (a new
+    audit entry and notice each time), so it is refused with a clear message."""
+    from ykien.consultations import service as consultations
+
+    world = cross.world
+    quiet = consultations.create(
+        session=session,
+        title="Chi bộ Sở Tài chính lấy ý kiến",
+        draft_version_id=cross.parent.draft_version_id,
+        organiser_id=world.unit_a.id,
+        opens_at=cross.parent.opens_at,
+        closes_at=cross.parent.closes_at,
+        parent_id=cross.parent.id,
+    )
+    empty = synthesis.draft_synthesis(
+        session=session,
+        consultation_id=quiet.id,
+        organisation_id=world.unit_a.id,
+        by=None,
+        summarise=False,
+    )
+    synthesis.sign_off(session=session, synthesis_id=empty.id, by=None)
+    for _ in range(2):
+        with pytest.raises(UserError) as refused:
+            forwarding.forward_up(session=session, synthesis_id=empty.id, by=None)
+        assert refused.value.code == "nothing_to_forward"
+    assert not session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "synthesis.forwarded_up")
+    ).all()
+    assert not session.scalars(select(ForwardedItem)).all()

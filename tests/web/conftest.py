@@ -20,7 +20,12 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 @pytest.fixture
 def web_world(fresh_engine: Engine) -> World:
-    with unit_of_work(make_session_factory(fresh_engine)) as session:
+    return make_web_world(fresh_engine)
+
+
+def make_web_world(engine: Engine) -> World:
+    """The small world opening now, the bloc's secretary `thuky` and member A `dangvien`."""
+    with unit_of_work(make_session_factory(engine)) as session:
         world = build_world(session, allow_anonymous=True, opens_now=True)
         person = accounts.create_person(
             session=session, full_name="Thư ký Khối", organisation_id=world.bloc.id

@@ -129,6 +129,14 @@ def plan(*, session: Session, synthesis_id: int) -> Plan:
         sections = _item_sections(session, item)
         chosen = [s.id for s in subs if handled[s.id] & sections]
         routes.append(Route(item, chosen or [subs[0].id], not chosen))
+    if not routes:  # nothing would go up, and forwarding it again could not be told apart
+        raise _refuse(
+            "nothing_to_forward",
+            "Báo cáo tổng hợp chưa có mục nào (chưa có ý kiến nào đến đơn vị) nên không có gì "
+            "để chuyển lên cấp sở hữu dự thảo.",
+            "The synthesis has no items (no opinion reached the organisation): there is nothing "
+            "to forward to the owning level.",
+        )
     return Plan(synthesis, child, parent, routes)
 
 
