@@ -7,6 +7,7 @@ subcommittee's queue go to docs/screenshots/ (the README's "Across levels")."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -90,8 +91,11 @@ def story_site(data_dir: Path) -> Iterator[tuple[LiveServer, Engine, World, Sett
 
 
 def _doc_shot(visitor: Visitor, name: str) -> None:
-    """The page into the test's artifacts and into docs/screenshots/<name>.png."""
+    """The page into the test's artifacts; into docs/screenshots/<name>.png as well with
+    YKIEN_UPDATE_SCREENSHOTS=1 (so a test run leaves the repository's files alone)."""
     visitor.screenshot(name)
+    if os.environ.get("YKIEN_UPDATE_SCREENSHOTS") != "1":
+        return
     page = visitor.page
     width, height = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
