@@ -77,10 +77,11 @@ def test_demo_builds_a_realistic_consultation(run, tmp_path: Path) -> None:  # t
     assert result.exit_code == 0, result.output
     output = result.output
     assert "Dự thảo Báo cáo chính trị" in output and "Quy chế" in output
-    for username in ("quantri", "chutich", "thuky.khoi", "tieuban", "dangvien"):
+    for username in ("quantri", "chutich", "thuky.khoi", "tieuban", "dangvien", "thuky.trunguong"):
         assert username in output
     assert "chuỗi băm nguyên vẹn" in output
-    assert output.count("Đợt phân tích #") == 2  # both consultations analysed
+    assert "Trung ương" in output and "Tỉnh/Thành phố" in output and "Khối/Huyện" in output
+    assert output.count("Đợt phân tích #") == 4  # the bloc's four collections analysed
     again = run("demo", "--no-serve", "--no-analyse")  # a second run keeps the data
     assert again.exit_code == 0 and "giữ nguyên" in again.output
     with sqlite3.connect(tmp_path / "data" / "ykien.sqlite3") as db:

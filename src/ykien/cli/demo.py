@@ -45,12 +45,16 @@ def demo(
         for suffix in ("", "-wal", "-shm"):
             Path(engine.url.database + suffix).unlink(missing_ok=True)
     migrate.upgrade(engine)
-    summary = build_demo(ctx.session_factory, seed=seed, console=err_console)
+    summary = build_demo(
+        ctx.session_factory, seed=seed, console=err_console, tiers=ctx.settings.tier_list
+    )
     print_summary(summary, console)
     if analyse_after:
         from ykien.analysis import service as analysis
 
-        for consultation_id, *_rest in summary.consultations:
+        for consultation_id, _title, _sections, opinion_count in summary.consultations:
+            if not opinion_count:  # the centre's and the city's: their opinions come forwarded
+                continue
             with ctx.transaction() as session:
                 run_id = analysis.request_run(
                     session=session, consultation_id=consultation_id, requested_by=None

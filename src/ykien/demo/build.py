@@ -1,4 +1,4 @@
-"""Build the demo: a city's agencies bloc consulting its members on two drafts.
+"""Build the demo: the centre, a city and its agencies bloc consulting on four drafts.
 
 Everything goes through the same services as real use (drafts are parsed from files, opinions
 are submitted through intake or imported from a generated CSV), so the demo exercises them.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import random
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib.resources import files
@@ -21,46 +22,49 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ykien.accounts import service as accounts
-from ykien.accounts.models import Role
 from ykien.audit import service as audit
 from ykien.consultations import service as consultations
+from ykien.consultations import subcommittees
+from ykien.consultations.models import Consultation
 from ykien.db.base import utcnow
 from ykien.db.engine import unit_of_work
+from ykien.decisions.models import Decision, ForwardedItem
+from ykien.demo.levels import (
+    BLOC,
+    CENTRE,
+    CITY,
+    DEMO_PASSWORD,
+    TIERS,
+    Levels,
+    account_rows,
+    build_accounts,
+    build_orgs,
+)
 from ykien.demo.opinions import DemoOpinion, generate_opinions
+from ykien.demo.story import (
+    Collection,
+    Story,
+    joint_seminar,
+    meetings,
+    published_decisions,
+    syntheses,
+)
 from ykien.drafts import service as drafts
 from ykien.drafts.models import Section
 from ykien.drafts.refs import SectionIndex
+from ykien.events.models import Event, Recommendation
 from ykien.opinions import service as opinions
 from ykien.opinions.importer import import_opinions
 from ykien.opinions.models import Opinion
-from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
+from ykien.synthesis.models import Synthesis
 
-DEMO_PASSWORD = "ykien-demo-2025"
-BLOC = "Đảng bộ Khối các cơ quan thành phố Hòa Bình Xanh"
-MASS_ORGS = [
-    ("Công đoàn Viên chức Khối các cơ quan thành phố", "trade_union", "Công đoàn Khối"),
-    ("Hội Cựu chiến binh Khối các cơ quan thành phố", "veterans_association", "Hội CCB Khối"),
-    ("Đoàn Thanh niên Khối các cơ quan thành phố", "youth_union", "Đoàn Khối"),
-]
-UNITS = [
-    ("Đảng bộ Sở Tài chính", "party_committee"),
-    ("Đảng bộ Sở Nội vụ", "party_committee"),
-    ("Đảng bộ Sở Tư pháp", "party_committee"),
-    ("Đảng bộ Sở Kế hoạch và Đầu tư", "party_committee"),
-    ("Chi bộ Văn phòng Hội đồng nhân dân thành phố", "party_cell"),
-    ("Đảng bộ Sở Thông tin và Truyền thông", "party_committee"),
-    ("Chi bộ Ban Dân tộc thành phố", "party_cell"),
-]
-# (username, full name, title, unit index or None for the bloc, role)
-DEMO_ACCOUNTS = [
-    ("quantri", "Hoàng Minh Quân", "Chuyên viên Văn phòng Đảng ủy Khối", None, Role.ADMIN),
-    ("chutich", "Võ Thị Thanh Tâm", "Bí thư Đảng ủy Khối", None, Role.CHAIR),
-    ("thuky.khoi", "Đặng Văn Hải", "Chánh Văn phòng Đảng ủy Khối", None, Role.SECRETARY),
-    ("thuky.taichinh", "Bùi Thị Ngọc Lan", "Phó Bí thư Đảng ủy Sở Tài chính", 0, Role.SECRETARY),
-    ("tieuban", "Ngô Quang Vinh", "Thành viên Tiểu ban Văn kiện", None, Role.SUBCOMMITTEE_MEMBER),
-    ("dangvien", "Nguyễn Doãn Hoàn", "Đảng viên Chi bộ Phòng Ngân sách", 0, Role.PARTICIPANT),
-]
+__all__ = ["DEMO_PASSWORD", "DemoSummary", "build_demo", "print_summary", "summarise"]
+
+REPORT_TITLE = "Dự thảo Báo cáo chính trị Đại hội Đảng bộ Khối lần thứ VIII"
+REGULATION_TITLE = "Dự thảo Quy chế lấy ý kiến góp ý dự thảo văn kiện Đại hội"
+CENTRE_TITLE = "Dự thảo Báo cáo chính trị của Ban Chấp hành Trung ương trình Đại hội toàn quốc"
+CITY_TITLE = "Dự thảo Báo cáo chính trị Đại hội Đảng bộ thành phố lần thứ XVIII"
 
 
 @dataclass
@@ -68,7 +72,9 @@ class DemoSummary:
     database: str
     consultations: list[tuple[int, str, int, int]] = field(default_factory=list)
     organisations: int = 0
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    accounts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    levels: list[tuple[str, str, int, int]] = field(default_factory=list)
+    story: dict[str, int] = field(default_factory=dict)
     by_channel: dict[str, int] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
     audit_events: int = 0
@@ -79,47 +85,13 @@ def _content(name: str) -> bytes:
     return files("ykien.demo").joinpath("content", name).read_bytes()
 
 
-def _build_orgs(session: Session) -> tuple[Organisation, list[Organisation], list[Organisation]]:
-    bloc = orgs.create(
-        session=session, name=BLOC, kind="party_committee", short_name="Đảng bộ Khối"
-    )
-    mass = [
-        orgs.create(session=session, name=n, kind=k, parent_id=bloc.id, short_name=s)
-        for n, k, s in MASS_ORGS
-    ]
-    units = [orgs.create(session=session, name=n, kind=k, parent_id=bloc.id) for n, k in UNITS]
-    for unit in units[:4]:
-        agency = unit.name.removeprefix("Đảng bộ ")
-        orgs.create(
-            session=session,
-            name=f"Công đoàn cơ sở {agency}",
-            kind="trade_union",
-            parent_id=mass[0].id,
-        )
-    return bloc, mass, units
-
-
-def _build_accounts(
-    session: Session, bloc: Organisation, units: list[Organisation]
-) -> list[tuple[str, str, str]]:
-    made = []
-    for username, name, title, unit_index, role in DEMO_ACCOUNTS:
-        org = bloc if unit_index is None else units[unit_index]
-        person = accounts.create_person(
-            session=session, full_name=name, title=title, organisation_id=org.id
-        )
-        accounts.create_account(
-            session=session, person_id=person.id, username=username, password=DEMO_PASSWORD
-        )
-        accounts.grant_role(session=session, person_id=person.id, organisation_id=org.id, role=role)
-        made.append((username, role.value, org.name))
-    return made
-
-
 def _consultation(
-    session: Session, *, file: str, title: str, kind: str, bloc: Organisation, now: datetime
-) -> tuple[int, list[Section]]:
-    draft = drafts.create_draft(session=session, title=title, kind=kind, organisation_id=bloc.id)
+    session: Session, *, file: str, title: str, owner: Organisation, now: datetime,
+    seats: tuple[list[int], int], subcommittee: str | None = None,
+) -> Collection:  # fmt: skip
+    """The owner's draft, parsed from the file, and its open consultation with subcommittees."""
+    kind = "regulation" if file == "quy-che.txt" else "political_report"
+    draft = drafts.create_draft(session=session, title=title, kind=kind, organisation_id=owner.id)
     version = drafts.import_version(
         session=session, draft_id=draft.id, data=_content(file), filename=file
     )
@@ -127,39 +99,45 @@ def _consultation(
         session=session,
         title=f"Lấy ý kiến góp ý {title[0].lower()}{title[1:]}",
         draft_version_id=version.id,
-        organiser_id=bloc.id,
-        opens_at=now - timedelta(days=14),
-        closes_at=now + timedelta(days=16),
+        organiser_id=owner.id,
+        opens_at=now - timedelta(days=14 if subcommittee is None else 21),
+        closes_at=now + timedelta(days=16 if subcommittee is None else 25),
         allow_anonymous=True,
     )
     consultations.open_(session=session, consultation_id=consultation.id)
     sections = drafts.sections_of(session=session, version_id=version.id)
-    _subcommittees(session, consultation.id, bloc, sections)
-    return consultation.id, sections
+    tops = [s.id for s in sections if s.parent_id is None and s.kind != "preamble"]
+    if subcommittee is None:  # the bloc: two groups, as its congress preparation has
+        half = max(1, len(tops) // 2)
+        groups = [
+            ("Tiểu ban Văn kiện Đảng bộ Khối — tổ đánh giá kết quả", tops[:half]),
+            ("Tiểu ban Văn kiện Đảng bộ Khối — tổ phương hướng, nhiệm vụ", tops[half:]),
+        ]
+    else:
+        groups = [(subcommittee, tops)]
+    members, chair = seats
+    for name, picked in groups:
+        subcommittees.create(
+            session=session, consultation_id=consultation.id, organisation_id=owner.id,
+            name=name, section_ids=picked, member_ids=members, chair_id=chair,
+        )  # fmt: skip
+    return Collection(consultation.id, title, sections, owner.id)
 
 
-def _subcommittees(
-    session: Session, consultation_id: int, bloc: Organisation, sections: list[Section]
-) -> None:
-    """Split the top-level parts/chapters between two document subcommittees."""
-    tops = [s for s in sections if s.parent_id is None and s.kind != "preamble"]
-    half = max(1, len(tops) // 2)
-    top_of: dict[int, int] = {}
-    for section in sections:
-        parent = top_of.get(section.parent_id) if section.parent_id else None
-        top_of[section.id] = parent if parent is not None else section.id
-    groups = [
-        ("Tiểu ban Văn kiện Đảng bộ Khối — tổ đánh giá kết quả", {t.id for t in tops[:half]}),
-        ("Tiểu ban Văn kiện Đảng bộ Khối — tổ phương hướng, nhiệm vụ", {t.id for t in tops[half:]}),
-    ]
-    for name, roots in groups:
-        consultations.add_subcommittee(
-            session=session,
-            consultation_id=consultation_id,
-            organisation_id=bloc.id,
-            name=name,
-            section_ids=[s.id for s in sections if top_of[s.id] in roots],
-        )
+def _child(session: Session, parent: Collection, bloc: Organisation, now: datetime) -> Collection:
+    """The bloc's own collection among its members on a higher level's draft."""
+    title = parent.title
+    child = consultations.create_with_draft(
+        session=session,
+        title=f"Đảng bộ Khối lấy ý kiến góp ý {title[0].lower()}{title[1:]}",
+        organiser_id=bloc.id,
+        opens_at=now - timedelta(days=14),
+        closes_at=now + timedelta(days=12),
+        allow_anonymous=True,
+        parent_id=parent.id,
+        publish=True,
+    )
+    return Collection(child.id, title, parent.sections, bloc.id)
 
 
 def _people_for(
@@ -262,10 +240,55 @@ def _import_csv(
         )
 
 
+def _collections(session: Session, levels: Levels, people: dict[str, int], now: datetime) -> Story:
+    """The four drafts, each level's consultation and subcommittee, the bloc's child ones."""
+    centre = _consultation(
+        session, file="van-kien-trung-uong.txt", title=CENTRE_TITLE, owner=levels.centre,
+        now=now, seats=([people["tieuban.trunguong"]], people["chutich.trunguong"]),
+        subcommittee="Tiểu ban Văn kiện Trung ương",
+    )  # fmt: skip
+    city = _consultation(
+        session, file="van-kien-thanh-pho.txt", title=CITY_TITLE, owner=levels.city, now=now,
+        seats=([people["tieuban.thanhpho"]], people["chutich.thanhpho"]),
+        subcommittee="Tiểu ban Văn kiện Đảng bộ thành phố",
+    )  # fmt: skip
+    bloc_seats = ([people["tieuban"]], people["chutich"])
+    report = _consultation(
+        session, file="bao-cao-chinh-tri.txt", title=REPORT_TITLE, owner=levels.bloc, now=now,
+        seats=bloc_seats,
+    )  # fmt: skip
+    regulation = _consultation(
+        session, file="quy-che.txt", title=REGULATION_TITLE, owner=levels.bloc, now=now,
+        seats=bloc_seats,
+    )  # fmt: skip
+    on_centre = _child(session, centre, levels.bloc, now)
+    on_city = _child(session, city, levels.bloc, now)
+    return Story(report, regulation, on_centre, on_city, centre, city)
+
+
+def _opinions(
+    session: Session, collection: Collection, count: int, levels: Levels, rng: random.Random,
+    now: datetime,
+) -> None:  # fmt: skip
+    refs = [s.label for s in collection.sections if s.kind != "preamble"]
+    generated = generate_opinions(rng, count=count, section_refs=refs)
+    people = _people_for(session, generated, levels.units, rng)
+    rest = _submit_all(
+        session, consultation_id=collection.id, sections=collection.sections,
+        generated=generated, people=people, mass=levels.mass, rng=rng, now=now,
+    )  # fmt: skip
+    _import_csv(session, collection.id, rest, levels.units, rng, now)
+
+
 def build_demo(
-    session_factory: sessionmaker[Session], *, seed: int = 2025, console: Console | None = None
+    session_factory: sessionmaker[Session],
+    *,
+    seed: int = 2025,
+    console: Console | None = None,
+    tiers: Sequence[str] = TIERS,
 ) -> DemoSummary:
-    """Create the demo organisations, accounts, drafts, consultations and opinions."""
+    """Create the demo's levels, accounts, drafts, consultations, opinions, events, syntheses
+    and decisions."""
     console = console or Console(stderr=True)
     rng = random.Random(seed)
     now = utcnow()
@@ -273,35 +296,26 @@ def build_demo(
         if session.execute(select(func.count()).select_from(Organisation)).scalar_one():
             console.print("[yellow]Cơ sở dữ liệu đã có dữ liệu; giữ nguyên, không tạo lại.[/]")
             return summarise(session)
-        console.print("Đang tạo tổ chức, tài khoản và dự thảo…")
-        bloc, mass, units = _build_orgs(session)
-        _build_accounts(session, bloc, units)
-        plans = [
-            ("bao-cao-chinh-tri.txt", "Dự thảo Báo cáo chính trị Đại hội Đảng bộ Khối lần thứ VIII",
-             "political_report", 620),
-            ("quy-che.txt", "Dự thảo Quy chế lấy ý kiến góp ý dự thảo văn kiện Đại hội",
-             "regulation", 240),
-        ]  # fmt: skip
-        for file, title, kind, count in plans:
-            consultation_id, sections = _consultation(
-                session, file=file, title=title, kind=kind, bloc=bloc, now=now
-            )
-            refs = [s.label for s in sections if s.kind != "preamble"]
-            generated = generate_opinions(rng, count=count, section_refs=refs)
-            people = _people_for(session, generated, units, rng)
-            console.print(f"Đang nhận {count} ý kiến cho “{title}”…")
-            rest = _submit_all(
-                session, consultation_id=consultation_id, sections=sections,
-                generated=generated, people=people, mass=mass, rng=rng, now=now,
-            )  # fmt: skip
-            _import_csv(session, consultation_id, rest, units, rng, now)
+        console.print("Đang tạo các cấp, tài khoản và dự thảo…")
+        levels = build_orgs(session, tiers)
+        people = build_accounts(session, levels)
+        story = _collections(session, levels, people, now)
+        plans = [(story.report, 620), (story.regulation, 240), (story.on_centre, 90),
+                 (story.on_city, 70)]  # fmt: skip
+        for collection, count in plans:
+            console.print(f"Đang nhận {count} ý kiến cho “{collection.title}”…")
+            _opinions(session, collection, count, levels, rng, now)
+        console.print("Đang ghi tọa đàm, hội nghị đối thoại, giám sát và kiến nghị…")
+        joint_seminar(session, levels, story, rng, now)
+        meetings(session, levels, story, people, now)
+        console.print("Đang tổng hợp, chuyển lên cấp trên và công bố quyết định…")
+        syntheses(session, levels, story, people)
+        published_decisions(session, story, people)
         return summarise(session)
 
 
 def summarise(session: Session) -> DemoSummary:
     """What the database holds, for the CLI to print."""
-    from ykien.consultations.models import Consultation
-
     url = session.get_bind().engine.url
     summary = DemoSummary(database=url.render_as_string(hide_password=True))
     for consultation in session.execute(select(Consultation).order_by(Consultation.id)).scalars():
@@ -320,14 +334,61 @@ def summarise(session: Session) -> DemoSummary:
     for column, target in ((Opinion.channel, summary.by_channel), (Opinion.kind, summary.by_kind)):
         for key, count in session.execute(select(column, func.count()).group_by(column)):
             target[key] = count
-    summary.accounts = [(u, r, DEMO_PASSWORD) for u, _n, _t, _i, r in DEMO_ACCOUNTS]
+    summary.levels = _levels(session)
+    summary.story = _story_counts(session)
+    names = {key: org.name for key, org in _level_orgs(session).items()}
+    summary.accounts = account_rows(names)
     verified = audit.verify(session=session)
     summary.audit_events, summary.audit_intact = verified.checked, verified.ok
     return summary
 
 
+def _level_orgs(session: Session) -> dict[str, Organisation]:
+    found = {}
+    for key, name in (("centre", CENTRE), ("city", CITY), ("bloc", BLOC)):
+        org = session.scalars(select(Organisation).where(Organisation.name == name)).first()
+        if org is not None:
+            found[key] = org
+    return found
+
+
+def _levels(session: Session) -> list[tuple[str, str, int, int]]:
+    """(tier, organisation, its consultations, its published decisions) per demo level."""
+    rows = []
+    for org in _level_orgs(session).values():
+        held = session.scalar(select(func.count()).where(Consultation.organiser_id == org.id))
+        answered = session.scalar(
+            select(func.count())
+            .select_from(Decision)
+            .join(Consultation, Consultation.id == Decision.consultation_id)
+            .where(Consultation.organiser_id == org.id, Decision.published_at.is_not(None))
+        )
+        rows.append((org.tier or "", org.name, held or 0, answered or 0))
+    return rows
+
+
+def _story_counts(session: Session) -> dict[str, int]:
+    def count(model: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+    return {
+        "Sự kiện": count(Event),
+        "Kiến nghị": count(Recommendation),
+        "Báo cáo tổng hợp": count(Synthesis),
+        "Mục chuyển lên cấp trên": count(ForwardedItem),
+        "Quyết định đã công bố": session.scalar(
+            select(func.count()).where(Decision.published_at.is_not(None))
+        )
+        or 0,
+    }
+
+
 def print_summary(summary: DemoSummary, console: Console) -> None:
     console.print(f"[bold]Dữ liệu mẫu ykien[/] — {summary.database}")
+    levels = Table("Cấp", "Tổ chức", "Số đợt lấy ý kiến", "Quyết định đã công bố")
+    for tier, name, held, answered in summary.levels:
+        levels.add_row(tier, name, str(held), str(answered))
+    console.print(levels)
     table = Table("#", "Đợt lấy ý kiến", "Số mục", "Số ý kiến")
     for cid, title, sections, count in summary.consultations:
         table.add_row(str(cid), title, str(sections), str(count))
@@ -337,9 +398,10 @@ def print_summary(summary: DemoSummary, console: Console) -> None:
         "Theo kênh: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_channel.items()))
     )
     console.print("Theo loại: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.by_kind.items())))
+    console.print("; ".join(f"{k}: {v}" for k, v in summary.story.items()))
     state = "chuỗi băm nguyên vẹn" if summary.audit_intact else "[red]CHUỖI BĂM BỊ HỎNG[/]"
     console.print(f"Nhật ký kiểm toán: {summary.audit_events} sự kiện, {state}.")
-    accounts_table = Table("Tài khoản", "Vai trò", "Mật khẩu")
-    for username, role, password in summary.accounts:
-        accounts_table.add_row(username, role, password)
+    accounts_table = Table("Tài khoản", "Vai trò", "Đơn vị", "Mật khẩu")
+    for username, role, place, password in summary.accounts:
+        accounts_table.add_row(username, role, place, password)
     console.print(accounts_table)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ykien.config import Settings
+from ykien.demo.build import REGULATION_TITLE, REPORT_TITLE
 
 REPO = Path(__file__).resolve().parents[3]
 CHROMIUM = Path(os.environ.get("YKIEN_CHROMIUM", "/usr/bin/chromium"))
@@ -167,6 +168,23 @@ MODERATED_OPINIONS = [
 MODERATED_HIDDEN_REASON = "Nội dung quảng cáo, không liên quan đến dự thảo"
 
 
+def _demo_consultation(session: Any, draft_title: str) -> Any:
+    """The bloc's own consultation on the demo draft of that title (not a child collection)."""
+    from sqlalchemy import select
+
+    from ykien.consultations.models import Consultation
+    from ykien.drafts.models import Draft, DraftVersion
+
+    return session.execute(
+        select(Consultation)
+        .join(DraftVersion, DraftVersion.id == Consultation.draft_version_id)
+        .join(Draft, Draft.id == DraftVersion.draft_id)
+        .where(Draft.title == draft_title, Consultation.parent_id.is_(None))
+        .order_by(Consultation.id)  # before the moderated one added on the same draft
+        .limit(1)
+    ).scalar_one()
+
+
 def _add_moderated_consultation(session_factory: Any) -> None:
     """A third consultation, not public: its opinions wait in the moderation queue."""
     from datetime import timedelta
@@ -175,7 +193,6 @@ def _add_moderated_consultation(session_factory: Any) -> None:
 
     from ykien.accounts.models import Person
     from ykien.consultations import service as consultations
-    from ykien.consultations.models import Consultation
     from ykien.db.base import utcnow
     from ykien.db.engine import unit_of_work
     from ykien.drafts.models import Section
@@ -183,9 +200,7 @@ def _add_moderated_consultation(session_factory: Any) -> None:
 
     now = utcnow()
     with unit_of_work(session_factory) as session:
-        regulation = session.execute(
-            select(Consultation).order_by(Consultation.id).offset(1).limit(1)
-        ).scalar_one()
+        regulation = _demo_consultation(session, REGULATION_TITLE)
         moderated = consultations.create(
             session=session,
             title=MODERATED_TITLE,
@@ -230,10 +245,11 @@ def _demo_facts(session_factory: Any) -> DemoFacts:
     from ykien.drafts.models import Section
 
     with session_factory() as session:
-        consultations = list(
-            session.execute(select(Consultation).order_by(Consultation.id)).scalars()
-        )
-        report, regulation, moderated = consultations[0], consultations[1], consultations[2]
+        report = _demo_consultation(session, REPORT_TITLE)
+        regulation = _demo_consultation(session, REGULATION_TITLE)
+        moderated = session.execute(
+            select(Consultation).where(Consultation.title == MODERATED_TITLE)
+        ).scalar_one()
         section = session.execute(
             select(Section)
             .where(
