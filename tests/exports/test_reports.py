@@ -251,7 +251,7 @@ def test_json_schema_is_stable_with_iso_dates() -> None:
     assert set(data) == {
         "schema", "schema_version", "letterhead", "signature", "recipients",
         "consultation_title", "introduction", "period", "totals", "sections", "themes",
-        "recommendations",
+        "recommendations", "meetings", "wordings",  # keys added by issue 12
     }  # fmt: skip
     assert data["sections"][0]["quotes"][0]["receipt_code"] == "D4N9-Q2RT"
     table = json.loads(reports.to_json(response()))

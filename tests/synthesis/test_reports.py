@@ -373,3 +373,44 @@ def test_a_bloc_report_gives_one_deduplicated_total(session: Session) -> None:
     summary = view.synthesis.summary
     assert "0 ý kiến" not in summary
     assert "6 ý kiến" in summary and "4 ý kiến" in summary and "2 đơn vị" in summary
+
+
+def test_the_report_states_speakers_against_attendees_and_quotes_proposed_wordings(
+    session: Session,
+) -> None:
+    from ykien.events import service as events
+
+    world = build_world(session)
+    seminar = events.create_event(
+        session=session,
+        consultation_id=world.consultation.id,
+        title="Tọa đàm góp ý dự thảo",
+        kind="seminar",
+        starts_at=NOW,
+        organiser_ids=[world.unit_a.id],
+        attendees=[events.AttendeeIn(name=n) for n in ("Lê Thị Mai", "Trần Văn Khách", "Hà An")],
+    )
+    for speaker, text in (("Lê Thị Mai", "Ý kiến một."), ("Lê Thị Mai", "Ý kiến hai.")):
+        opinions.submit(
+            session=session, consultation_id=world.consultation.id, text=text, channel="event",
+            event_id=seminar.id, author_name=speaker, on_behalf_of_id=world.unit_a.id, now=NOW,
+        )  # fmt: skip
+    wording = "  Phạm vi điều chỉnh gồm cả các tổ chức đoàn thể.  "
+    opinions.submit(
+        session=session, consultation_id=world.consultation.id, text="Sửa Điều 1.",
+        kind="amend", proposed_wording=wording, section_id=world.section("Điều 1").id,
+        author_person_id=world.member_a, now=NOW,
+    )  # fmt: skip
+    drafted = _signed_off(session, world, world.unit_a.id, None)
+
+    report = reports.synthesis_report(session=session, synthesis_id=drafted, issue=ISSUE)
+    assert [(m.title, m.speakers, m.attendees) for m in report.meetings] == [
+        ("Tọa đàm góp ý dự thảo", 1, 3)  # one speaker gave two opinions; three attended
+    ]
+    assert [(w.section, w.quote.text) for w in report.wordings] == [
+        ("Điều 1", "Phạm vi điều chỉnh gồm cả các tổ chức đoàn thể.")
+    ]
+    paragraphs, rows = _docx_text(exports.to_docx(report))
+    assert ["1", "Tọa đàm góp ý dự thảo", f"{NOW + timedelta(hours=7):%d/%m/%Y}", "1", "3"] in rows
+    assert any("Điều 1: “Phạm vi điều chỉnh gồm cả các tổ chức đoàn thể.”" in p for p in paragraphs)
+    assert exports.from_json(exports.to_json(report)) == report

@@ -17,7 +17,9 @@ JSON schema (stable; keys never renamed, new keys may be added; dates are ISO 86
   synthesis:   + "period": {"start": date, "end": date},
                  "totals": {"raw": int, "deduplicated": int, "by_organisation": [count],
                             "by_channel": [count], "by_kind": [count]},
-                 "sections": [item], "themes": [item], "recommendations": [str]
+                 "sections": [item], "themes": [item], "recommendations": [str],
+                 "meetings": [{"title", "held_on": date, "speakers": int, "attendees": int}],
+                 "wordings": [{"section", "quote": quote}]  (quote.text: the proposed wording)
                  count = {"label", "raw": int, "deduplicated": int}
                  item  = {"label", "summary", "raw": int, "deduplicated": int,
                           "opinion_ids": [int], "quotes": [quote]}
@@ -118,6 +120,24 @@ class SynthesisItem:
 
 
 @dataclass(frozen=True)
+class Meeting:
+    """A meeting whose opinions the report holds: how many spoke against how many attended."""
+
+    title: str
+    held_on: date
+    speakers: int
+    attendees: int
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A proposed wording, quoted verbatim (quote.text) with the section it amends."""
+
+    section: str
+    quote: Quote
+
+
+@dataclass(frozen=True)
 class SynthesisReport:
     """ "Báo cáo tổng hợp ý kiến"; consultation_title reads on from "góp ý", e.g. "dự thảo ..."."""
 
@@ -132,6 +152,8 @@ class SynthesisReport:
     themes: list[SynthesisItem] = field(default_factory=list)
     introduction: str | None = None
     recommendations: list[str] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    wordings: list[Wording] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -194,6 +216,7 @@ NOT_SUMMED_NOTE = (
     "Ghi chú: các ý kiến trùng nhau được gộp một lần trong mỗi dòng; một nhóm ý kiến trùng có "
     "thể thuộc nhiều dòng nên dòng “Cộng” là tổng số chung, không phải tổng các dòng."
 )
+MEETING_HEADER = ["STT", "Hội nghị, tọa đàm", "Ngày", "Số người phát biểu", "Số đại biểu dự"]
 COUNT_HEADER = ["TT", "Nội dung", "Số ý kiến", "Sau khi gộp trùng"]
 RESPONSE_DATA_COLUMNS = [
     "Nội dung dự thảo",
@@ -254,6 +277,12 @@ def _synthesis_docx(report: SynthesisReport) -> bytes:
             admin_docx.add_heading(doc, heading, level=1)
             for item in items:
                 _synthesis_item(doc, item)
+    if report.wordings:
+        admin_docx.add_heading(doc, "Đề xuất sửa đổi, bổ sung câu chữ của dự thảo", level=1)
+        for wording in report.wordings:
+            admin_docx.add_paragraph(
+                doc, f"{wording.section}: “{wording.quote.text}” ({quote_source(wording.quote)})."
+            )
     if report.recommendations:
         admin_docx.add_heading(doc, "Kiến nghị, đề xuất", level=1)
         for recommendation in report.recommendations:
@@ -290,6 +319,25 @@ def _synthesis_overview(doc: Document, report: SynthesisReport) -> None:
                 widths_mm=[12.0, 93.0, 30.0, 30.0],
                 centre_columns=(0, 2, 3),
             )
+    if report.meetings:
+        admin_docx.add_heading(doc, "Hội nghị, tọa đàm lấy ý kiến", level=2)
+        rows = [
+            [
+                str(n),
+                m.title,
+                f"{m.held_on:%d/%m/%Y}",
+                vn_number(m.speakers),
+                vn_number(m.attendees),
+            ]
+            for n, m in enumerate(report.meetings, start=1)
+        ]
+        admin_docx.add_table(
+            doc,
+            MEETING_HEADER,
+            rows,
+            widths_mm=[12.0, 73.0, 25.0, 27.0, 28.0],
+            centre_columns=(0, 2, 3, 4),
+        )
     facets = (totals.by_organisation, totals.by_channel, totals.by_kind)
     if any(sum(c.deduplicated for c in counts) != totals.deduplicated for counts in facets):
         admin_docx.add_paragraph(doc, NOT_SUMMED_NOTE, italic=True)
@@ -557,6 +605,18 @@ def _synthesis_json(report: SynthesisReport) -> dict[str, Any]:
         "sections": [_item_json(item) for item in report.sections],
         "themes": [_item_json(item) for item in report.themes],
         "recommendations": list(report.recommendations),
+        "meetings": [
+            {
+                "title": m.title,
+                "held_on": m.held_on.isoformat(),
+                "speakers": m.speakers,
+                "attendees": m.attendees,
+            }
+            for m in report.meetings
+        ],
+        "wordings": [
+            {"section": w.section, "quote": _quote_json(w.quote)} for w in report.wordings
+        ],
     }
 
 
@@ -571,16 +631,17 @@ def _item_json(item: SynthesisItem) -> dict[str, Any]:
         "raw": item.raw,
         "deduplicated": item.deduplicated,
         "opinion_ids": list(item.opinion_ids),
-        "quotes": [
-            {
-                "opinion_id": quote.opinion_id,
-                "receipt_code": quote.receipt_code,
-                "text": quote.text,
-                "author": quote.author,
-                "organisation": quote.organisation,
-            }
-            for quote in item.quotes
-        ],
+        "quotes": [_quote_json(quote) for quote in item.quotes],
+    }
+
+
+def _quote_json(quote: Quote) -> dict[str, Any]:
+    return {
+        "opinion_id": quote.opinion_id,
+        "receipt_code": quote.receipt_code,
+        "text": quote.text,
+        "author": quote.author,
+        "organisation": quote.organisation,
     }
 
 
@@ -642,6 +703,11 @@ def _synthesis_from(data: dict[str, Any]) -> SynthesisReport:
         themes=[_item_from(item) for item in data["themes"]],
         introduction=data["introduction"],
         recommendations=list(data["recommendations"]),
+        meetings=[
+            Meeting(m["title"], date.fromisoformat(m["held_on"]), m["speakers"], m["attendees"])
+            for m in data.get("meetings", [])
+        ],
+        wordings=[Wording(w["section"], Quote(**w["quote"])) for w in data.get("wordings", [])],
     )
 
 

@@ -1,7 +1,8 @@
 """The official reports built from the database, ready for the writers of ykien.exports.reports.
 
 - synthesis_report: "Báo cáo tổng hợp ý kiến" of one synthesis (its organisation's letterhead,
-  totals, items per section and per theme, quotes cited by receipt code).
+  totals, items per section and per theme, quotes cited by receipt code, the meetings with their
+  speakers against attendees, the proposed wordings quoted verbatim with their section).
 
 The letterhead, issue and subject helpers are shared with the response table of
 `ykien.decisions.report`. The channel and kind names are given by the caller (`Labels`): a report
@@ -11,18 +12,19 @@ does not read the web layer's catalogue.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ykien.accounts.models import Person
 from ykien.analysis.service import Breakdown, Counts
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
-from ykien.drafts.models import Draft, DraftVersion
+from ykien.drafts.models import Draft, DraftVersion, Section
+from ykien.events.models import Event, EventAttendee
 from ykien.exports import reports as exports
 from ykien.exports.admin_docx import Letterhead, Signature
 from ykien.opinions.models import Opinion, OpinionStatus
@@ -30,6 +32,7 @@ from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation, OrgKind
 from ykien.synthesis import service as syntheses
 from ykien.synthesis.models import ItemKind
+from ykien.synthesis.store import synthesis_opinions
 from ykien.timefmt import VN_TZ
 
 DEFAULT_PLACE = "Hà Nội"
@@ -149,6 +152,55 @@ def _report_item(session: Session, view: syntheses.ItemView) -> exports.Synthesi
     )
 
 
+def _meetings(session: Session, synthesis_id: int) -> list[exports.Meeting]:
+    """The meetings whose opinions the synthesis holds: distinct speakers against attendees."""
+    visible = (
+        select(Opinion)
+        .where(Opinion.id.in_(synthesis_opinions(synthesis_id)))
+        .where(Opinion.status != OpinionStatus.HIDDEN, Opinion.event_id.is_not(None))
+        .subquery()
+    )
+    speaker = func.coalesce(func.cast(visible.c.author_person_id, String), visible.c.author_name)
+    rows = session.execute(
+        select(Event.id, Event.title, Event.starts_at, func.count(func.distinct(speaker)))
+        .join(visible, visible.c.event_id == Event.id)
+        .group_by(Event.id, Event.title, Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
+    ).all()
+    attendees = dict(
+        session.execute(
+            select(EventAttendee.event_id, func.count())
+            .where(EventAttendee.event_id.in_([row[0] for row in rows]))
+            .group_by(EventAttendee.event_id)
+        ).all()
+    )
+    return [
+        exports.Meeting(title, vietnam_today(now=starts_at), speakers, attendees.get(event_id, 0))
+        for event_id, title, starts_at, speakers in rows
+    ]
+
+
+def _wordings(session: Session, synthesis_id: int) -> list[exports.Wording]:
+    """Every proposed wording, verbatim, with the section it amends, in the draft's order."""
+    rows = session.execute(
+        select(Opinion.id, Opinion.proposed_wording, Section.label)
+        .join(Section, Section.id == Opinion.section_id, isouter=True)
+        .where(Opinion.id.in_(synthesis_opinions(synthesis_id)))
+        .where(Opinion.status != OpinionStatus.HIDDEN)
+        .where(func.coalesce(Opinion.proposed_wording, "") != "")
+        .order_by(Section.position, Opinion.id)
+    ).all()
+    quotes = _quotes(session, (opinion_id for opinion_id, _w, _l in rows))
+    return [
+        exports.Wording(
+            label or GENERAL_SECTION,
+            replace(quotes[opinion_id], text=(wording or "").strip()),
+        )
+        for opinion_id, wording, label in rows
+        if opinion_id in quotes
+    ]
+
+
 def _signer_name(session: Session, person_id: int | None) -> str:
     person = session.get(Person, person_id) if person_id else None
     return person.full_name if person else ""
@@ -183,4 +235,6 @@ def synthesis_report(
         sections=[i for i, kind in zip(items, kinds, strict=True) if kind != ItemKind.THEME],
         themes=[i for i, kind in zip(items, kinds, strict=True) if kind == ItemKind.THEME],
         introduction=synthesis.summary or None,
+        meetings=_meetings(session, synthesis.id),
+        wordings=_wordings(session, synthesis.id),
     )
