@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,19 +19,47 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+def _run(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run the migration step in one transaction.
+
+    On SQLite a table is altered by copying it into a new one and dropping the old (Alembic's
+    batch mode), which the foreign keys of rows that point at it refuse while they are
+    enforced. So, as SQLite's own procedure for schema changes says, enforcement is turned off
+    for the migration (a PRAGMA that only takes effect outside a transaction), every reference
+    is checked with `PRAGMA foreign_key_check` before the commit, and enforcement is back on
+    afterwards.
+    """
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _set_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                _set_foreign_keys(connection, on=True)
+
+
+def _set_foreign_keys(connection: Connection, *, on: bool) -> None:
+    raw = connection.connection.driver_connection  # autocommit: no transaction is open
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to revision."""
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    _run(engine, command.downgrade, revision)
 
 
 def revision(engine: Engine, message: str) -> None:
