@@ -77,7 +77,9 @@ def test_secretary_creates_a_consultation_from_a_draft_file(
     # first a window that closes before it opens: a clear error, and the typed title is kept
     page.fill("#opens_at", _vn(2))
     page.fill("#closes_at", _vn(1))
+    assert page.is_checked("#identity_required")  # the default
     page.check("#allow_anonymous")
+    assert not page.is_checked("#identity_required")  # the two exclude each other
     page.check("#publish")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
