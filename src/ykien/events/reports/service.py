@@ -22,6 +22,7 @@ from ykien.drafts.refs import SectionIndex
 from ykien.errors import Conflict, NotFound, UserError
 from ykien.events.checks import checked, sha256, today_in_vietnam
 from ykien.events.dates import all_dates
+from ykien.events.entry import add_event_opinion
 from ykien.events.extract import EventProposal, extract_event
 from ykien.events.lookups import consultation_sections
 from ykien.events.models import (
@@ -35,12 +36,7 @@ from ykien.events.models import (
 from ykien.events.readers import read_document
 from ykien.events.recommendations.service import create_recommendation
 from ykien.events.reports import drafts as report_drafts
-from ykien.events.service import (
-    MAX_PERSON_TITLE,
-    AttendeeIn,
-    add_event_opinion,
-    create_event,
-)
+from ykien.events.service import MAX_PERSON_TITLE, AttendeeIn, create_event
 from ykien.opinions.models import OpinionKind
 from ykien.orgs import service as orgs
 from ykien.timefmt import VN_TZ
