@@ -3,6 +3,7 @@ line and counts for the organisation it is credited to (SQLite and PostgreSQL)."
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import NOW, World, build_world
+from ykien.audit.models import AuditEvent
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
 from ykien.drafts import service as drafts
@@ -321,3 +323,42 @@ def test_a_confirmed_report_files_each_opinion_in_its_draft_and_credits_the_chos
         select(Opinion).where(Opinion.idempotency_key == f"event-report:{report.id}:{opinion.id}")
     ).one()
     assert (recorded.consultation_id, recorded.on_behalf_of_id) == (other.id, world.unit_a.id)
+
+
+def test_one_recorded_opinion_is_credited_to_another_organisation_and_it_is_audited(
+    session: Session, world: World
+) -> None:
+    event_id = _seminar(session, world)
+    event = events.get_event(session=session, event_id=event_id)
+    opinion = entry.add_event_opinion(
+        session=session, event_id=event_id, text="Ý kiến", speaker_name="Phạm Văn Khách", now=NOW
+    )
+    assert opinion.on_behalf_of_id == world.unit_b.id
+    changed = collects.credit_opinion(
+        session=session, event=event, opinion_id=opinion.id, organisation_id=world.unit_a.id,
+        actor_person_id=world.member_a,
+    )  # fmt: skip
+    assert changed.on_behalf_of_id == world.unit_a.id
+    entry_row = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "event.opinion_credited")
+    ).one()
+    assert (entry_row.entity_id, entry_row.actor_person_id) == (opinion.id, world.member_a)
+    assert json.loads(entry_row.payload)["from"] == world.unit_b.id
+    for organisation_id, code in ((world.outsider.id, "credit_not_allowed"),):
+        with pytest.raises(UserError) as refused:
+            collects.credit_opinion(
+                session=session, event=event, opinion_id=opinion.id,
+                organisation_id=organisation_id,
+            )  # fmt: skip
+        assert refused.value.code == code
+    other = events.get_event(session=session, event_id=_seminar(session, world))
+    with pytest.raises(UserError) as elsewhere:
+        collects.credit_opinion(
+            session=session, event=other, opinion_id=opinion.id, organisation_id=None
+        )
+    assert elsewhere.value.code == "opinion_not_of_event"
+    cleared = collects.credit_opinion(
+        session=session, event=event, opinion_id=opinion.id, organisation_id=None
+    )
+    assert cleared.on_behalf_of_id is None
+    assert opinion.id in collects.unassigned_opinions(session=session, event_id=event_id)

@@ -211,6 +211,7 @@ def draw_event_page(
         ),
         "may_manage": may_manage_event(db, principal, event),
         "orgs": all_orgs(db),
+        "credit_choices": collects.credit_choices(session=db, event=event),
         "form": {"text": "", "addressee_id": "", "due_on": "", **form},
     }
     return draw(request, "events/event.html", context, problem)
