@@ -554,6 +554,13 @@ def _topic_label(session: Session, topic: EventTopic) -> str:
     return ""
 
 
+def add_event_opinion(**fields: Any) -> Opinion:
+    """Kept for callers of the former place: see events.entry.add_event_opinion."""
+    from ykien.events.entry import add_event_opinion as add  # entry builds on this module
+
+    return add(**fields)
+
+
 # ---------------------------------------------------------------------------------------------
 # Notifications
 
