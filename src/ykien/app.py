@@ -140,6 +140,7 @@ def _routers() -> tuple[APIRouter, ...]:
     from ykien.dashboard.routes import router as dashboard_router
     from ykien.decisions.routes import router as decisions_router
     from ykien.drafts.routes import router as drafts_router
+    from ykien.events.credit_routes import router as event_credit_router
     from ykien.events.recommendations.routes import router as recommendations_router
     from ykien.events.reports.routes import router as event_reports_router
     from ykien.events.routes import router as events_router
@@ -156,6 +157,7 @@ def _routers() -> tuple[APIRouter, ...]:
         orgs_router,
         analysis_router,
         events_router,
+        event_credit_router,
         event_reports_router,
         submissions_router,
         recommendations_router,

@@ -3,6 +3,7 @@ line and counts for the organisation it is credited to (SQLite and PostgreSQL)."
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -11,11 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import NOW, World, build_world
+from ykien.audit.models import AuditEvent
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
 from ykien.drafts import service as drafts
 from ykien.errors import UserError
-from ykien.events import collects
+from ykien.events import collects, entry
 from ykien.events import service as events
 from ykien.opinions.models import Opinion
 from ykien.orgs import service as orgs
@@ -104,7 +106,7 @@ def test_a_reference_resolves_in_the_chosen_draft_only_and_is_never_filed_elsewh
     other = _report_consultation(session, world)
     event_id = _seminar(session, world, consultation_ids=[other.id])
     with pytest.raises(UserError) as refused:
-        events.add_event_opinion(
+        entry.add_event_opinion(
             session=session,
             event_id=event_id,
             text="Cần nói rõ hơn về xây dựng Đảng.",
@@ -115,7 +117,7 @@ def test_a_reference_resolves_in_the_chosen_draft_only_and_is_never_filed_elsewh
     assert refused.value.code == "section_reference_unknown"
     assert world.consultation.title in refused.value.message_vi
     assert session.scalars(select(Opinion).where(Opinion.event_id == event_id)).all() == []
-    opinion = events.add_event_opinion(
+    opinion = entry.add_event_opinion(
         session=session,
         event_id=event_id,
         text="Cần nói rõ hơn về xây dựng Đảng.",
@@ -143,7 +145,7 @@ def test_an_opinion_for_a_consultation_the_event_does_not_collect_for_is_refused
     other = _report_consultation(session, world)
     event_id = _seminar(session, world)
     with pytest.raises(UserError) as refused:
-        events.add_event_opinion(
+        entry.add_event_opinion(
             session=session,
             event_id=event_id,
             text="Ý kiến",
@@ -159,11 +161,11 @@ def test_a_speaker_without_an_organisation_counts_for_the_first_organiser_by_def
     session: Session, world: World
 ) -> None:
     event_id = _seminar(session, world)
-    opinion = events.add_event_opinion(
+    opinion = entry.add_event_opinion(
         session=session, event_id=event_id, text="Ý kiến", speaker_name="Phạm Văn Khách", now=NOW
     )
     assert opinion.on_behalf_of_id == world.unit_b.id
-    attendee_org = events.add_event_opinion(
+    attendee_org = entry.add_event_opinion(
         session=session,
         event_id=_seminar(
             session,
@@ -176,7 +178,7 @@ def test_a_speaker_without_an_organisation_counts_for_the_first_organiser_by_def
     )
     assert attendee_org.on_behalf_of_id == world.unit_a.id
     with pytest.raises(UserError) as refused:
-        events.add_event_opinion(
+        entry.add_event_opinion(
             session=session,
             event_id=event_id,
             text="Ý kiến",
@@ -197,7 +199,7 @@ def test_a_seminar_of_three_organisers_credits_each_its_own_opinions_in_its_synt
     event_id = _seminar(session, world, organiser_ids=organisers)
     given: dict[int, set[int]] = {org_id: set() for org_id in organisers}
     for number, org_id in enumerate([*organisers, youth.id, world.unit_b.id]):
-        opinion = events.add_event_opinion(
+        opinion = entry.add_event_opinion(
             session=session,
             event_id=event_id,
             text=f"Ý kiến số {number} về thời hạn lấy ý kiến.",
@@ -228,14 +230,14 @@ def test_unassigned_opinions_are_credited_in_bulk(session: Session, world: World
     attendee = events.AttendeeIn(name="Lê Thị Mai", organisation_id=world.unit_a.id)
     event_id = _seminar(session, world, organiser_ids=[world.outsider.id], attendees=[attendee])
     for number in range(3):
-        events.add_event_opinion(
+        entry.add_event_opinion(
             session=session,
             event_id=event_id,
             text=f"Ý kiến {number}",
             speaker_name=f"Đại biểu {number}",
             now=NOW,
         )
-    credited = events.add_event_opinion(
+    credited = entry.add_event_opinion(
         session=session,
         event_id=event_id,
         text="Ý kiến của hội viên",
@@ -263,7 +265,7 @@ def test_opinions_only_spoken_at_meetings_count_as_the_consultation_says(
     session: Session, world: World
 ) -> None:
     event_id = _seminar(session, world)
-    spoken = events.add_event_opinion(
+    spoken = entry.add_event_opinion(
         session=session, event_id=event_id, text="Ý kiến tại tọa đàm", speaker_name="A", now=NOW
     )
     drafted = synthesis.draft_synthesis(
@@ -321,3 +323,42 @@ def test_a_confirmed_report_files_each_opinion_in_its_draft_and_credits_the_chos
         select(Opinion).where(Opinion.idempotency_key == f"event-report:{report.id}:{opinion.id}")
     ).one()
     assert (recorded.consultation_id, recorded.on_behalf_of_id) == (other.id, world.unit_a.id)
+
+
+def test_one_recorded_opinion_is_credited_to_another_organisation_and_it_is_audited(
+    session: Session, world: World
+) -> None:
+    event_id = _seminar(session, world)
+    event = events.get_event(session=session, event_id=event_id)
+    opinion = entry.add_event_opinion(
+        session=session, event_id=event_id, text="Ý kiến", speaker_name="Phạm Văn Khách", now=NOW
+    )
+    assert opinion.on_behalf_of_id == world.unit_b.id
+    changed = collects.credit_opinion(
+        session=session, event=event, opinion_id=opinion.id, organisation_id=world.unit_a.id,
+        actor_person_id=world.member_a,
+    )  # fmt: skip
+    assert changed.on_behalf_of_id == world.unit_a.id
+    entry_row = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "event.opinion_credited")
+    ).one()
+    assert (entry_row.entity_id, entry_row.actor_person_id) == (opinion.id, world.member_a)
+    assert json.loads(entry_row.payload)["from"] == world.unit_b.id
+    for organisation_id, code in ((world.outsider.id, "credit_not_allowed"),):
+        with pytest.raises(UserError) as refused:
+            collects.credit_opinion(
+                session=session, event=event, opinion_id=opinion.id,
+                organisation_id=organisation_id,
+            )  # fmt: skip
+        assert refused.value.code == code
+    other = events.get_event(session=session, event_id=_seminar(session, world))
+    with pytest.raises(UserError) as elsewhere:
+        collects.credit_opinion(
+            session=session, event=other, opinion_id=opinion.id, organisation_id=None
+        )
+    assert elsewhere.value.code == "opinion_not_of_event"
+    cleared = collects.credit_opinion(
+        session=session, event=event, opinion_id=opinion.id, organisation_id=None
+    )
+    assert cleared.on_behalf_of_id is None
+    assert opinion.id in collects.unassigned_opinions(session=session, event_id=event_id)

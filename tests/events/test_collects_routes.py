@@ -146,3 +146,60 @@ def test_unassigned_lines_are_credited_in_bulk_over_the_api(
             select(Opinion.on_behalf_of_id).where(Opinion.event_id == event_id)
         )
         assert set(behalf) == {web_world.unit_a.id}
+
+
+def test_one_line_s_credit_is_changed_on_the_event_page_and_over_the_api(
+    login, web_world: World, fresh_engine: Engine
+) -> None:
+    client = login("thuky")
+    created = client.post(
+        f"/api/v1/consultations/{web_world.consultation.id}/events",
+        json={
+            "title": "Hội nghị đối thoại",
+            "starts_at": "12/06/2025 08:30",
+            "organiser_ids": [web_world.unit_a.id, web_world.unit_b.id],
+        },
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    event_id = created.json()["id"]
+    line = client.post(
+        f"/api/v1/events/{event_id}/opinions",
+        json={"text": "Ý kiến", "speaker_name": "Đại biểu"},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    ).json()
+    assert line["on_behalf_of_id"] == web_world.unit_a.id
+    page = client.get(f"/events/{event_id}").text
+    assert f'action="/events/{event_id}/opinions/{line["id"]}/credit"' in page
+    assert f'<option value="{web_world.unit_a.id}" selected>' in page
+    changed = client.post(
+        f"/events/{event_id}/opinions/{line['id']}/credit",
+        data={"csrf_token": csrf_of(client), "organisation_id": str(web_world.unit_b.id)},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    assert changed.headers["location"] == f"/events/{event_id}#opinion-{line['id']}"
+    refused = client.post(
+        f"/events/{event_id}/opinions/{line['id']}/credit",
+        data={"csrf_token": csrf_of(client), "organisation_id": str(web_world.outsider.id)},
+    )
+    assert refused.status_code == 400 and "Hãy chọn một đơn vị tổ chức" in refused.text
+    no_csrf = client.post(
+        f"/api/v1/events/{event_id}/opinions/{line['id']}/credit", json={"organisation_id": None}
+    )
+    assert no_csrf.status_code == 403
+    api = client.post(
+        f"/api/v1/events/{event_id}/opinions/{line['id']}/credit",
+        json={"organisation_id": None},
+        headers={"X-CSRF-Token": csrf_of(client)},
+    )
+    assert api.status_code == 200 and api.json()["on_behalf_of_id"] is None
+    with Session(fresh_engine) as session:
+        behalf = session.scalars(select(Opinion.on_behalf_of_id).where(Opinion.id == line["id"]))
+        assert list(behalf) == [None]
+    participant = login("dangvien")
+    denied = participant.post(
+        f"/api/v1/events/{event_id}/opinions/{line['id']}/credit",
+        json={"organisation_id": web_world.unit_b.id},
+        headers={"X-CSRF-Token": csrf_of(participant)},
+    )
+    assert denied.status_code == 403

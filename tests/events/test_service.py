@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tests.factories import NOW, World, build_world
 from ykien.audit.models import AuditEvent
 from ykien.errors import Conflict, UserError
-from ykien.events import lookups
+from ykien.events import entry, lookups
 from ykien.events import service as events
 from ykien.events.models import (
     EventAttendee,
@@ -156,7 +156,7 @@ def test_fast_entry_records_event_opinions_with_speaker_and_section(
     session: Session, world: World
 ) -> None:
     event_id = _event(session, world)
-    by_member = events.add_event_opinion(
+    by_member = entry.add_event_opinion(
         session=session,
         event_id=event_id,
         text="Đề nghị bổ sung hình thức tọa đàm trực tuyến.",
@@ -165,7 +165,7 @@ def test_fast_entry_records_event_opinions_with_speaker_and_section(
         kind="add",
         now=NOW,
     )
-    by_name = events.add_event_opinion(
+    by_name = entry.add_event_opinion(
         session=session,
         event_id=event_id,
         text="Thời hạn 30 ngày là ngắn.",
@@ -189,7 +189,7 @@ def test_fast_entry_refuses_an_unknown_section_and_records_nothing(
 ) -> None:
     event_id = _event(session, world)
     with pytest.raises(UserError) as refused:
-        events.add_event_opinion(
+        entry.add_event_opinion(
             session=session, event_id=event_id, text="Ý kiến", section_ref="Điều 99", now=NOW
         )
     assert "Điều 99" in refused.value.message_vi

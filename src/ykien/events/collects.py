@@ -250,3 +250,51 @@ def credit_unassigned(
         payload={"organisation_id": organisation_id, "opinions": ids},
     )
     return len(ids)
+
+
+def credit_opinion(
+    *,
+    session: Session,
+    event: Event,
+    opinion_id: int,
+    organisation_id: int | None,
+    actor_person_id: int | None = None,
+) -> Opinion:
+    """Change the organisation one opinion of the event counts for: one of its organisers or
+    attendees' organisations (within the draft's scope), or none (it counts for its author's
+    own organisation, if any). Audited with the organisation before and after."""
+    opinion = session.get(Opinion, opinion_id)
+    if opinion is None or opinion.event_id != event.id:
+        raise UserError(
+            "opinion_not_of_event",
+            f"Ý kiến số {opinion_id} không thuộc sự kiện này.",
+            f"Opinion {opinion_id} was not given at this event.",
+        )
+    if organisation_id is not None and organisation_id != opinion.on_behalf_of_id:
+        if organisation_id not in {c.id for c in credit_choices(session=session, event=event)}:
+            raise UserError(
+                "credit_not_allowed",
+                "Hãy chọn một đơn vị tổ chức sự kiện hoặc đơn vị của người dự.",
+                "Choose one of the event's organisers or an attendee's organisation.",
+            )
+        scope = consultations.scope_org_ids(
+            session=session, consultation_id=opinion.consultation_id
+        )
+        if organisation_id not in scope:
+            raise UserError(
+                "organisation_out_of_scope",
+                "Đơn vị này không thuộc phạm vi lấy ý kiến của dự thảo.",
+                "This organisation is not within the consultation's scope.",
+            )
+    before = opinion.on_behalf_of_id
+    opinion.on_behalf_of_id = organisation_id
+    session.flush()
+    audit.record(
+        session=session,
+        action="event.opinion_credited",
+        entity_type="opinion",
+        entity_id=opinion.id,
+        actor_person_id=actor_person_id,
+        payload={"event_id": event.id, "from": before, "to": organisation_id},
+    )
+    return opinion

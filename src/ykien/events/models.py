@@ -147,6 +147,10 @@ class ReportItem(Base):
     # an opinion or recommendation: the consultation (draft) it is about, proposed then chosen;
     # a draft discussed: the consultation it names
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id"))
+    # an opinion or recommendation of a report naming several drafts: why its draft was
+    # proposed (title, section, home) or "chosen" by the secretary, and what was found
+    draft_reason: Mapped[str | None] = mapped_column(String(20))
+    draft_evidence: Mapped[str | None] = mapped_column(String(300))
     # an opinion or recommendation: the organisation it is credited to (on behalf of)
     credited_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ykien.config import Settings
 from ykien.consultations import service as consultations
 from ykien.consultations.models import Consultation
-from ykien.events import collects, lookups
+from ykien.events import collects, entry, lookups
 from ykien.events import service as events
 from ykien.events.access import (
     ConsultationEvents,
@@ -64,7 +64,7 @@ from ykien.events.schemas import (
     SectionChoiceOut,
 )
 from ykien.opinions.models import Opinion, OpinionKind
-from ykien.web.deps import Principal, get_settings, require_staff
+from ykien.web.deps import Principal, get_settings, request_credential, require_staff
 from ykien.web.flash import add_flash
 from ykien.web.forms import (
     FormFields,
@@ -211,6 +211,7 @@ def draw_event_page(
         ),
         "may_manage": may_manage_event(db, principal, event),
         "orgs": all_orgs(db),
+        "credit_choices": collects.credit_choices(session=db, event=event),
         "form": {"text": "", "addressee_id": "", "due_on": "", **form},
     }
     return draw(request, "events/event.html", context, problem)
@@ -576,24 +577,22 @@ def entry_page(
     return draw_entry_page(request, db, event, {"consultation_id": chosen})
 
 
-def record_event_opinion(
-    db: Session, principal: Principal, event: Event, body: EventOpinionIn, settings: Settings
+async def record_event_opinion(
+    request: Request, db: Session, event: Event, body: EventOpinionIn, settings: Settings
 ) -> Opinion:
-    """One opinion voiced at the event (channel "event"), from the entry form or the API."""
-    return events.add_event_opinion(
-        session=db,
-        event_id=event.id,
-        **body.model_dump(),
-        actor_person_id=principal.person_id,
-        max_chars=settings.max_opinion_chars,
-    )
+    """One opinion voiced at the event (channel "event"), from the entry form or the API:
+    through the intake, the speaker as author and the signed-in secretary as recorder."""
+    return await entry.record(
+        request.app.state.intake, db, event_id=event.id, fields=body.model_dump(),
+        credential=request_credential(request), max_chars=settings.max_opinion_chars,
+    )  # fmt: skip
 
 
 def entry_from_form(form: FormFields) -> EventOpinionIn:
     """The fast-entry line as the API's input: a picked speaker or section, else as typed."""
     person_id, name = picked(field_text(form, "speaker")[:300])
     section_id, section_ref = picked(field_text(form, "section")[:300])
-    return parse_form(
+    line = parse_form(
         EventOpinionIn,
         {},
         consultation_id=as_id(field_text(form, "consultation_id")[:20]),
@@ -604,12 +603,13 @@ def entry_from_form(form: FormFields) -> EventOpinionIn:
         speaker_name=None if person_id else name,
         section_id=section_id,
         section_ref=None if section_id else section_ref,
-        idempotency_key=field_text(form, "key") or None,
     )
+    key = entry.line_key(field_text(form, "key"), line.model_dump())
+    return line.model_copy(update={"idempotency_key": key})
 
 
 @router.post("/events/{event_id}/opinions", **FORM_POST)
-def add_opinion_page(
+async def add_opinion_page(
     request: Request,
     form: FormFields,
     db: Tx,
@@ -627,7 +627,7 @@ def add_opinion_page(
         return draw_entry_page(request, db, event, typed, problem)
 
     with redraw_on_error(request, db, redraw):
-        opinion = record_event_opinion(db, principal, event, entry_from_form(form), settings)
+        opinion = await record_event_opinion(request, db, event, entry_from_form(form), settings)
     if not is_htmx(request):
         return see_other(f"/events/{event.id}/entry?draft={opinion.consultation_id}")
     _ = translator(request_language(request))
@@ -645,7 +645,8 @@ def add_opinion_page(
     status_code=201,
     **API_POST,
 )
-def api_add_opinion(
+async def api_add_opinion(
+    request: Request,
     body: EventOpinionIn,
     db: Tx,
     event: Event = Depends(managed_event),
@@ -656,7 +657,7 @@ def api_add_opinion(
     for (`consultation_id`, default its own; another is refused), the section reference
     resolved in that draft only, credited to `credited_organisation_id` (default: the speaker's
     organisation, else the first organiser)."""
-    opinion = record_event_opinion(db, principal, event, body, settings)
+    opinion = await record_event_opinion(request, db, event, body, settings)
     return EventOpinionOut.model_validate(opinion, from_attributes=True)
 
 

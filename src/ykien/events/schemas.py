@@ -126,6 +126,12 @@ class CreditIn(BaseModel):
     organisation_id: DbId
 
 
+class OpinionCreditIn(BaseModel):
+    """The organisation one opinion of the event counts for; none: its author's own."""
+
+    organisation_id: DbId | None = None
+
+
 class CreditOut(BaseModel):
     credited: int
 

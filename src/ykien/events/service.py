@@ -27,7 +27,6 @@ from ykien.drafts import service as drafts
 from ykien.errors import NotFound, UserError
 from ykien.events import collects
 from ykien.events.checks import checked, checked_kind, required, sha256
-from ykien.events.lookups import resolve_section
 from ykien.events.models import (
     Event,
     EventAttendee,
@@ -41,8 +40,7 @@ from ykien.events.models import (
     RecommendationStatus,
 )
 from ykien.events.readers import read_document
-from ykien.opinions import service as opinions
-from ykien.opinions.models import Channel, Opinion, OpinionKind
+from ykien.opinions.models import Opinion
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
 
@@ -556,141 +554,11 @@ def _topic_label(session: Session, topic: EventTopic) -> str:
     return ""
 
 
-# ---------------------------------------------------------------------------------------------
-# Fast entry
+def add_event_opinion(**fields: Any) -> Opinion:
+    """Kept for callers of the former place: see events.entry.add_event_opinion."""
+    from ykien.events.entry import add_event_opinion as add  # entry builds on this module
 
-
-def _author_fields(
-    session: Session, consultation_id: int, *, person_id: int | None, name: str | None
-) -> dict[str, Any]:
-    """submit()'s author fields: the person if in scope, else their name, else none."""
-    if person_id is not None:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFound(
-                "person_not_found",
-                f"Không có người số {person_id}.",
-                f"Person {person_id} does not exist.",
-            )
-        if consultations.person_in_scope(
-            session=session, consultation_id=consultation_id, person_id=person_id
-        ):
-            return {"author_person_id": person_id}
-        return {"author_name": person.full_name}
-    return {"author_name": name} if name else {}
-
-
-def _ensure_attendee(session: Session, event: Event, person_id: int | None, name: str) -> None:
-    """A speaker not yet listed among the attendees is added to them."""
-    rows = session.scalars(select(EventAttendee).where(EventAttendee.event_id == event.id))
-    key = vt.name_key(name)
-    for row in rows:
-        if (person_id is not None and row.person_id == person_id) or vt.name_key(row.name) == key:
-            return
-    session.add(_attendee_row(session, event.id, AttendeeIn(name=name, person_id=person_id)))
-
-
-def add_event_opinion(
-    *,
-    session: Session,
-    event_id: int,
-    text: str,
-    speaker_person_id: int | None = None,
-    speaker_name: str | None = None,
-    section_ref: str | None = None,
-    section_id: int | None = None,
-    kind: str = OpinionKind.COMMENT,
-    proposed_wording: str | None = None,
-    idempotency_key: str | None = None,
-    consultation_id: int | None = None,
-    credited_organisation_id: int | None = None,
-    actor_person_id: int | None = None,
-    max_chars: int = 10_000,
-    now: datetime | None = None,
-) -> Opinion:
-    """Record one opinion voiced at the event (channel "event") on one of the drafts it
-    collects for (default: its own), the section given as typed in that draft, credited to
-    the organisation chosen (default: the speaker's, else the first organiser)."""
-    event = get_event(session=session, event_id=event_id)
-    target = collects.check_collects(session=session, event=event, consultation_id=consultation_id)
-    name = checked(speaker_name, limit=MAX_NAME, field_vi="Người phát biểu", field_en="Speaker")
-    if section_id is None and section_ref and section_ref.strip():
-        section_id = _section_in(session, target, section_ref)
-    author = _author_fields(session, target, person_id=speaker_person_id, name=name or None)
-    credited = _credit(
-        session, event, target, author, chosen=credited_organisation_id,
-        person_id=speaker_person_id, name=name or None,
-    )  # fmt: skip
-    if credited is not None:
-        author["on_behalf_of_id"] = credited
-    elif not author:
-        author["author_name"] = event.title[:MAX_NAME]
-    result = opinions.submit(
-        session=session,
-        consultation_id=target,
-        text=text,
-        kind=kind,
-        section_id=section_id,
-        proposed_wording=proposed_wording,
-        channel=Channel.EVENT,
-        event_id=event.id,
-        idempotency_key=idempotency_key,
-        max_chars=max_chars,
-        now=now,
-        **author,
-    )
-    if result.created and (speaker_person_id is not None or name):
-        speaker = name
-        if not speaker and speaker_person_id is not None:
-            person = session.get(Person, speaker_person_id)
-            speaker = person.full_name if person else ""
-        _ensure_attendee(session, event, speaker_person_id, speaker)
-        session.flush()
-    if result.created and actor_person_id is not None:
-        audit.record(
-            session=session,
-            action="event.opinion_recorded",
-            entity_type="event",
-            entity_id=event.id,
-            actor_person_id=actor_person_id,
-            payload={"opinion_id": result.opinion.id, "consultation_id": target},
-        )
-    return result.opinion
-
-
-def _credit(
-    session: Session,
-    event: Event,
-    consultation_id: int,
-    author: dict[str, Any],
-    *,
-    chosen: int | None,
-    person_id: int | None,
-    name: str | None,
-) -> int | None:
-    """The on-behalf-of organisation of an event opinion: none when unchosen and the author
-    already counts for their own organisation."""
-    speaker_org = collects.speaker_organisation(session, event, person_id=person_id, name=name)
-    if chosen is None and "author_person_id" in author:
-        person = session.get(Person, author["author_person_id"])
-        if person is not None and person.organisation_id is not None:
-            return None
-    return collects.credited_organisation(
-        session, event, consultation_id=consultation_id, chosen=chosen, speaker_org=speaker_org
-    )
-
-
-def _section_in(session: Session, consultation_id: int, typed: str) -> int:
-    """The section a typed reference names in the consultation's draft; refused otherwise."""
-    section = resolve_section(session=session, consultation_id=consultation_id, typed=typed)
-    if section is None:
-        title = consultations.get(session=session, consultation_id=consultation_id).title
-        raise UserError(
-            "section_reference_unknown",
-            f"Không tìm thấy mục “{typed.strip()[:80]}” trong dự thảo “{title[:120]}”.",
-            f"No section “{typed.strip()[:80]}” in the draft “{title[:120]}”.",
-        )
-    return section.id
+    return add(**fields)
 
 
 # ---------------------------------------------------------------------------------------------

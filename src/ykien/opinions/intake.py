@@ -16,7 +16,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,6 +30,7 @@ from ykien.consultations import service as consultations
 from ykien.db.engine import unit_of_work
 from ykien.errors import LoginRequired, UserError
 from ykien.opinions import service
+from ykien.opinions.models import Channel, Opinion
 from ykien.opinions.service import Submission, SubmitResult
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,29 @@ class Overloaded(UserError):
         )
 
 
+# what the staff member who records an opinion for someone else does in the same transaction,
+# once it is created: (session, opinion, recorder's person id)
+AfterRecorded = Callable[[Session, Opinion, int], None]
+RECORDED_CHANNELS = frozenset({Channel.EVENT, Channel.WRITTEN})
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A submission a staff member records for someone else: an opinion voiced at an event or
+    written on paper (channel event or written). Its author stays as given (the speaker's
+    person record, or their name); the credential's person is the recorder, who must be signed
+    in (the route checked their right to record); `then` runs in the batch's transaction once
+    the opinion is created (not for a repeated idempotency key)."""
+
+    submission: Submission
+    then: AfterRecorded | None = None
+
+    def __post_init__(self) -> None:
+        if self.submission.channel not in RECORDED_CHANNELS:
+            raise ValueError(f"a recorded submission has channel event or written, not "
+                             f"{self.submission.channel}")  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Receipt:
     opinion_id: int
@@ -80,47 +104,61 @@ def receive(session_factory: sessionmaker[Session], **fields: Any) -> Receipt:
         return _receipt(service.submit(session=session, **fields))
 
 
+Given = Submission | Recorded
+# a submission ready to store, its recorder's person id and what follows (recorded ones only)
+_Checked = tuple[Submission, int | None, AfterRecorded | None]
+
+
 def _authors(
-    session: Session, batch: Sequence[tuple[Submission, Credential]]
-) -> list[Submission | UserError]:
+    session: Session, batch: Sequence[tuple[Given, Credential]]
+) -> list[_Checked | UserError]:
     """Each submission with its author's person id, or why it is refused (checked in the
-    transaction that records the batch)."""
+    transaction that records the batch). A recorded one keeps its author; its credential
+    names the recorder."""
     people = credentials.people_of(session=session, credentials=[c for _s, c in batch])
-    checked: list[Submission | UserError] = []
-    for (submission, _credential), person_id in zip(batch, people, strict=True):
+    checked: list[_Checked | UserError] = []
+    for (given, _credential), person_id in zip(batch, people, strict=True):
         if isinstance(person_id, UserError):
             checked.append(person_id)
-        elif person_id is None and not submission.anonymous:
+        elif isinstance(given, Recorded):
+            if person_id is None:
+                checked.append(LoginRequired())
+            else:
+                checked.append((given.submission, person_id, given.then))
+        elif person_id is None and not given.anonymous:
             checked.append(LoginRequired())
         else:
-            checked.append(replace(submission, author_person_id=person_id))
+            checked.append((replace(given, author_person_id=person_id), None, None))
     return checked
 
 
 def record_batch(
-    session: Session, batch: Sequence[tuple[Submission, Credential]]
+    session: Session, batch: Sequence[tuple[Given, Credential]]
 ) -> list[Receipt | UserError]:
     """Authenticate and record a batch in the caller's transaction; one outcome per item."""
     checked = _authors(session, batch)
-    valid = [item for item in checked if isinstance(item, Submission)]
+    valid = [item[0] for item in checked if not isinstance(item, UserError)]
     results = iter(service.submit_many(session=session, submissions=valid))
     outcomes: list[Receipt | UserError] = []
     for item in checked:
         if isinstance(item, UserError):
             outcomes.append(item)
             continue
+        submission, recorder, then = item
         outcome = next(results)
         if isinstance(outcome, UserError):
             if outcome.code == "consultation_not_published":
-                outcome = consultations.not_found(item.consultation_id)
+                outcome = consultations.not_found(submission.consultation_id)
             outcomes.append(outcome)
-        else:
-            outcomes.append(_receipt(outcome))
+            continue
+        if outcome.created and then is not None and recorder is not None:
+            then(session, outcome.opinion, recorder)
+        outcomes.append(_receipt(outcome))
     return outcomes
 
 
 # a submission, its credential, its outcome and the time after which it is no longer stored
-_Item = tuple[Submission, Credential, "Future[Receipt]", float]
+_Item = tuple[Given, Credential, "Future[Receipt]", float]
 
 
 class IntakeWriter:
@@ -146,9 +184,10 @@ class IntakeWriter:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    async def submit(self, submission: Submission, credential: Credential) -> Receipt:
+    async def submit(self, submission: Given, credential: Credential) -> Receipt:
         """Record one submission with whatever else is waiting; raises its UserError if it is
-        refused. Returns once the batch holding it is committed.
+        refused. Returns once the batch holding it is committed. A `Recorded` submission
+        (staff recording for a speaker) keeps its author; the credential is the recorder's.
 
         Beyond `max_queue` waiting submissions it is refused at once (Overloaded); one still
         waiting `budget` seconds after its request arrived is refused when its turn comes

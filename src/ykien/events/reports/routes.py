@@ -30,6 +30,7 @@ from ykien.events.pages import (
     picked,
     read_upload,
 )
+from ykien.events.reports import drafts as report_drafts
 from ykien.events.reports import service as reports
 from ykien.events.reports.schemas import (
     BulkReviewIn,
@@ -219,6 +220,7 @@ def draw_review_page(
 ) -> HTMLResponse:
     items = reports.report_items(session=db, report_id=report.id)
     proposal = reports.proposal_of(report)
+    choices = report_drafts.choices(session=db, home_id=report.consultation_id)
     context = {
         "consultation": consultations.get(session=db, consultation_id=report.consultation_id),
         "report": report,
@@ -227,6 +229,8 @@ def draw_review_page(
         "removed": proposal.get("removed", []),
         "counts": {state: sum(1 for i in items if i.state == state) for state in set(ItemState)},
         "orgs": all_orgs(db),
+        "draft_choices": choices,
+        "draft_names": dict(choices),
         "person_names": person_names(db, {i.person_id for i in items}),
         "confirm": confirm_form or _confirm_defaults(db, report, settings),
     }
@@ -270,6 +274,8 @@ def review_from_form(form: FormFields) -> ReviewIn:
         edited_text=field_text(form, "edited_text") or None,
         person_id=picked(field_text(form, "person")[:300])[0],
         organisation_id=as_id(field_text(form, "organisation_id")[:20]),
+        consultation_id=as_id(field_text(form, "consultation_id")[:20]),
+        credited_organisation_id=as_id(field_text(form, "credit")[:20]),
     )
 
 

@@ -22,6 +22,10 @@ class ReportItemOut(BaseModel):
     person_id: int | None
     organisation_id: int | None
     consultation_id: int | None
+    draft_reason: str | None = Field(
+        default=None, description="why the draft was proposed: title, section, home or chosen"
+    )
+    draft_evidence: str | None = None
     credited_organisation_id: int | None
 
 

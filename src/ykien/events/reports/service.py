@@ -22,6 +22,7 @@ from ykien.drafts.refs import SectionIndex
 from ykien.errors import Conflict, NotFound, UserError
 from ykien.events.checks import checked, sha256, today_in_vietnam
 from ykien.events.dates import all_dates
+from ykien.events.entry import add_event_opinion
 from ykien.events.extract import EventProposal, extract_event
 from ykien.events.lookups import consultation_sections
 from ykien.events.models import (
@@ -34,12 +35,8 @@ from ykien.events.models import (
 )
 from ykien.events.readers import read_document
 from ykien.events.recommendations.service import create_recommendation
-from ykien.events.service import (
-    MAX_PERSON_TITLE,
-    AttendeeIn,
-    add_event_opinion,
-    create_event,
-)
+from ykien.events.reports import drafts as report_drafts
+from ykien.events.service import MAX_PERSON_TITLE, AttendeeIn, create_event
 from ykien.opinions.models import OpinionKind
 from ykien.orgs import service as orgs
 from ykien.timefmt import VN_TZ
@@ -195,7 +192,6 @@ def ingest_report(
         )
     now = now or utcnow()
     proposal = extract_event(raw)
-    index = orgs.name_index(session=session)
     report = EventReport(
         consultation_id=consultation_id,
         source_filename=filename[:300],
@@ -210,24 +206,7 @@ def ingest_report(
     )
     session.add(report)
     session.flush()
-    for position, (field_name, start, end, item_text, detail) in enumerate(
-        _proposal_items(proposal)
-    ):
-        item = ReportItem(
-            report_id=report.id,
-            position=position,
-            field=field_name,
-            start=start,
-            end=end,
-            text=item_text,
-            detail=detail,
-        )
-        if field_name == "person":
-            item.person_id = _person_by_name(session, item_text, consultation_id)
-        elif field_name in ("organiser", "organisation"):
-            item.organisation_id = orgs.match_name(index, item_text)
-        session.add(item)
-    session.flush()
+    _add_items(session, report, proposal)
     audit.record(
         session=session,
         action="event_report.ingested",
@@ -238,6 +217,33 @@ def ingest_report(
         occurred_at=now,
     )
     return report
+
+
+def _add_items(session: Session, report: EventReport, proposal: EventProposal) -> None:
+    """The report's items, pending review: people, organisations and drafts linked when one
+    record matches, each opinion proposed its draft when the report names several."""
+    consultation_id = report.consultation_id
+    index = orgs.name_index(session=session)
+    found = report_drafts.candidates(session=session, home_id=consultation_id)
+    for position, (field_name, start, end, item_text, detail) in enumerate(
+        _proposal_items(proposal)
+    ):
+        item = ReportItem(
+            report_id=report.id, position=position, field=field_name, start=start, end=end,
+            text=item_text, detail=detail,
+        )  # fmt: skip
+        if field_name == "person":
+            item.person_id = _person_by_name(session, item_text, consultation_id)
+        elif field_name in ("organiser", "organisation"):
+            item.organisation_id = orgs.match_name(index, item_text)
+        elif field_name == "draft":
+            item.consultation_id = report_drafts.match(found, item_text)
+        session.add(item)
+    session.flush()
+    report_drafts.apply_proposals(
+        session=session, text=report.cleaned_text, home_id=consultation_id,
+        items=report_items(session=session, report_id=report.id),
+    )  # fmt: skip
 
 
 def proposal_of(report: EventReport) -> dict[str, Any]:
@@ -297,7 +303,9 @@ def review_item(
     item.organisation_id = organisation_id
     if consultation_id is not None:
         consultations.get(session=session, consultation_id=consultation_id)
-    item.consultation_id = consultation_id
+    if credited_organisation_id is not None:
+        orgs.get(session=session, organisation_id=credited_organisation_id)
+    _choose_draft(session, report, item, consultation_id)
     item.credited_organisation_id = credited_organisation_id
     session.flush()
     audit.record(
@@ -309,6 +317,28 @@ def review_item(
         payload={"item_id": item_id, "state": state, "edited": item.edited_text is not None},
     )
     return item
+
+
+def _choose_draft(
+    session: Session, report: EventReport, item: ReportItem, consultation_id: int | None
+) -> None:
+    """Set the item's draft: a statement keeps its proposal's reason when the proposal is
+    kept, else it is the secretary's choice; a draft mention linked anew proposes again the
+    drafts of the statements not chosen by hand."""
+    if item.consultation_id == consultation_id or (
+        item.consultation_id is None and consultation_id == report.consultation_id
+    ):
+        return
+    item.consultation_id = consultation_id
+    if item.field in report_drafts.STATEMENT_FIELDS:
+        item.draft_reason = report_drafts.CHOSEN if consultation_id is not None else None
+        item.draft_evidence = None
+    elif item.field == "draft":
+        session.flush()
+        report_drafts.apply_proposals(
+            session=session, text=report.cleaned_text, home_id=report.consultation_id,
+            items=report_items(session=session, report_id=report.id),
+        )  # fmt: skip
 
 
 BULK_STATES = (ItemState.ACCEPTED, ItemState.REJECTED)
@@ -532,7 +562,9 @@ def confirm_report(
         attendees=attendees,
         topic_labels=[_value(i) for i in accepted if i.field == "draft"],
         consultation_ids=[
-            i.consultation_id for i in accepted if i.field == "draft" and i.consultation_id
+            i.consultation_id
+            for i in accepted
+            if i.field in ("draft", *report_drafts.STATEMENT_FIELDS) and i.consultation_id
         ],
         actor_person_id=actor_person_id,
     )
