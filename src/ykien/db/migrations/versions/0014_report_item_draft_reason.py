@@ -1,7 +1,7 @@
 """report items: why the draft of an opinion was proposed (a draft named nearby, a section
 found in one draft only, the event's own draft, or the secretary's choice)
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-03 10:00:00.000000
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-03 10:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
