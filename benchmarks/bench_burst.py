@@ -1,12 +1,14 @@
 """Submission bursts on PostgreSQL: admission control against plain queueing.
 
-Serves the real app (`ykien serve --workers 2`, gunicorn) twice in the same run: with admission
+First measures the sustainable rate (a steady load over few connections, no queue), then
+serves the real app (`ykien serve --workers 2`, gunicorn) twice in the same run: with admission
 control as configured, and with its bounds lifted (what main did before: every request queues).
 Each time wrk (loopback only, bounded) sends N submissions over C connections, first with
 clients that wait as long as it takes, then with clients that give up after 3 s (`--timeout`).
 Printed per run: acknowledged goodput (201/200 per second), the refused (503/429, with and
 without Retry-After), timeouts, p50/p99 latency, the rows check (acknowledged but missing,
-stored twice, stored although never acknowledged) and the workers' peak memory.
+stored twice, stored although never acknowledged), the workers' peak memory and the goodput
+as a share of the sustainable rate.
 """
 
 from __future__ import annotations
@@ -134,7 +136,12 @@ def peak_memory_mb(parent: int) -> float:
     return peak
 
 
+SUSTAINED_TOTAL = 6_000
+SUSTAINED_CONNECTIONS = 32
+
+
 def run(total: int, connections: int, opinions: int) -> None:
+    sustainable: float | None = None
     with tempfile.TemporaryDirectory() as folder_name, pg_database() as url:
         folder = Path(folder_name)
         data = build(url, folder, opinions)
@@ -157,6 +164,17 @@ def run(total: int, connections: int, opinions: int) -> None:
             pids: list[int] = []
             with server(["ykien.cli", "serve"], env, pids) as base:
                 parent = pids[0]
+                if sustainable is None:  # the rate the server keeps up without a queue
+                    steady = burst(
+                        base, cid, token, folder, total=SUSTAINED_TOTAL,
+                        connections=SUSTAINED_CONNECTIONS, give_up=None,
+                        prefix=f"steady-{time.time_ns()}-",
+                    )  # fmt: skip
+                    sustainable = steady["ok"] / steady["seconds"]
+                    print(
+                        f"  sustainable rate: {sustainable:,.0f} acknowledged/s "
+                        f"({SUSTAINED_TOTAL:,} submissions, {SUSTAINED_CONNECTIONS} connections)"
+                    )
                 for give_up in (None, 3.0):
                     prefix = f"burst-{len(mode)}-{give_up}-{time.time_ns()}-"
                     result = burst(
@@ -164,6 +182,9 @@ def run(total: int, connections: int, opinions: int) -> None:
                         give_up=give_up, prefix=prefix,
                     )  # fmt: skip
                     _report(mode, give_up, result, *stored(url, prefix), peak_memory_mb(parent))
+                    assert sustainable is not None
+                    goodput = result["ok"] / result["seconds"]
+                    print(f"    goodput / sustainable rate: {goodput / sustainable:.2f}")
 
 
 def _report(
