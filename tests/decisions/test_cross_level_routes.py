@@ -251,3 +251,34 @@ def test_a_lower_levels_collection_from_the_parents_page_and_the_api(
             [world.world.bloc.id, world.world.unit_a.id, world.world.unit_b.id]
         )
         assert {c.draft_version_id for c in children} == {world.parent.draft_version_id}
+
+
+def test_the_standing_board_forwards_every_signed_synthesis_in_one_action(
+    client: TestClient, cross: tuple[CrossWorld, int], fresh_engine: Engine
+) -> None:
+    world, synthesis_id = cross
+    bloc = world.child.organiser_id
+    _as(client, "dangvien")
+    assert client.get(f"/organisations/{bloc}/forward-up").status_code == 403
+    headers = _as(client, "thuky")
+    board = client.get(f"/api/v1/organisations/{bloc}/forward-up").json()
+    assert [
+        (r["consultation_id"], r["synthesis_id"], r["ready"], r["items"]) for r in board["rows"]
+    ] == [(world.child.id, synthesis_id, True, 4)]
+    page = client.get(f"/organisations/{bloc}/forward-up")
+    assert page.status_code == 200 and "Xác nhận chuyển tất cả" in page.text
+    done = client.post(
+        f"/organisations/{bloc}/forward-up",
+        data={"csrf_token": headers["X-CSRF-Token"]},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert "Đã chuyển 1 báo cáo tổng hợp" in client.get(done.headers["location"]).text
+    with Session(fresh_engine) as session:
+        assert len(session.scalars(select(ForwardedItem)).all()) == 4
+    again = client.post(f"/api/v1/organisations/{bloc}/forward-up", headers=headers)
+    assert again.status_code == 400 and again.json()["error"]["code"] == "nothing_to_forward"
+    board = client.get(f"/api/v1/organisations/{bloc}/forward-up").json()
+    assert board["rows"][0]["forwarded"] is True and board["rows"][0]["ready"] is False
+    with Session(fresh_engine) as session:
+        assert len(session.scalars(select(ForwardedItem)).all()) == 4

@@ -83,6 +83,8 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/organisation-tiers": STAFF,
     "/api/v1/organisations": STAFF,
     "/api/v1/organisations/{organisation_id}/members": {"admin"},
+    "/api/v1/organisations/{organisation_id}/forward-up": BLOC_MANAGERS,
+    "/organisations/{organisation_id}/forward-up": BLOC_MANAGERS,
     "/invite/{token}": ANY,
     "/opinions/{opinion_id}": ANY,  # by the consultation's policy: tests/web/test_opinions_list.py
     "/api/v1/opinions/{opinion_id}": ANY,

@@ -211,6 +211,77 @@ def forward_up(*, session: Session, synthesis_id: int, by: int | None) -> Forwar
     return Forwarded(found, rows, already=False, superseded=len(current))
 
 
+# ---------------------------------------------------------------------------------------------
+# the standing board: every draft's items up in one action
+
+
+@dataclass
+class BoardRow:
+    """A lower-level collection the organisation runs on a higher level's draft: its latest
+    synthesis, where it would go (`plan`) or why it cannot go yet (`refusal`)."""
+
+    child: Consultation
+    synthesis: Synthesis | None
+    plan: Plan | None
+    refusal: UserError | None
+    forwarded: bool  # this revision is already with the owning level
+
+
+def _no_synthesis(child: Consultation) -> UserError:
+    return _refuse(
+        "no_synthesis",
+        f"Chưa có báo cáo tổng hợp của đơn vị cho đợt “{child.title}”.",
+        f"The organisation has no synthesis for “{child.title}” yet.",
+    )
+
+
+def board(*, session: Session, organisation_id: int) -> list[BoardRow]:
+    """What one "forward all" of the organisation's standing board would do, draft by draft."""
+    rows = []
+    children = session.scalars(
+        select(Consultation)
+        .where(Consultation.organiser_id == organisation_id, Consultation.parent_id.is_not(None))
+        .order_by(Consultation.id)
+    )
+    for child in children:
+        synthesis = store.latest(
+            session=session, consultation_id=child.id, organisation_id=organisation_id
+        )
+        if synthesis is None:
+            rows.append(BoardRow(child, None, None, _no_synthesis(child), forwarded=False))
+            continue
+        try:
+            found = plan(session=session, synthesis_id=synthesis.id)
+        except UserError as refusal:
+            rows.append(BoardRow(child, synthesis, None, refusal, forwarded=False))
+            continue
+        current = _current_rows(session, child.id, organisation_id)
+        done = bool(current) and all(row.synthesis_id == synthesis.id for row in current)
+        rows.append(BoardRow(child, synthesis, found, None, forwarded=done))
+    return rows
+
+
+def forward_all(*, session: Session, organisation_id: int, by: int | None) -> list[Forwarded]:
+    """Send each draft's items to the subcommittees of the level that owns that draft; the
+    collections not ready (no signed synthesis) stay as they are, as `board` shows them."""
+    ready = [
+        row
+        for row in board(session=session, organisation_id=organisation_id)
+        if row.plan is not None and not row.forwarded
+    ]
+    if not ready:
+        raise _refuse(
+            "nothing_to_forward",
+            "Không có báo cáo tổng hợp nào đã ký duyệt mà chưa chuyển lên cấp sở hữu dự thảo.",
+            "No signed synthesis is waiting to go to the level that owns its draft.",
+        )
+    return [
+        forward_up(session=session, synthesis_id=row.plan.synthesis.id, by=by)
+        for row in ready
+        if row.plan is not None
+    ]
+
+
 def _notify_owners(session: Session, found: Plan) -> None:
     """An in-app notice to the secretaries and chairs of the receiving subcommittees' units."""
     org_ids = {

@@ -319,6 +319,31 @@ class ForwardUpOut(BaseModel):
     forwarded: int = Field(description="Routed entries (an item may go to two subcommittees)")
 
 
+class BoardRowOut(BaseModel):
+    """One lower-level collection of the organisation, in the standing board's forwarding."""
+
+    consultation_id: int
+    title: str
+    to_consultation_id: int | None
+    to_consultation: str | None
+    synthesis_id: int | None
+    revision: int | None
+    items: int = Field(description="Items of the synthesis that would go up")
+    ready: bool = Field(description="Signed and not yet with the owning level: goes up now")
+    forwarded: bool = Field(description="This revision is already with the owning level")
+    reason: str | None = Field(description="Why it cannot go up yet (no signed synthesis…)")
+
+
+class BoardOut(BaseModel):
+    organisation_id: int
+    organisation: str
+    rows: list[BoardRowOut]
+
+
+class ForwardAllOut(BaseModel):
+    forwarded: list[ForwardUpOut]
+
+
 class OpinionOriginOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -67,10 +67,11 @@ def administered(db: Session, principal: Principal, organisation_id: int) -> Org
 
 class OrganisationFor:
     """Loader: the organisation of the path, if the principal administers it (`admin=True`)
-    or holds a staff role over it (`admin=False`); 403 for anyone else, 404 if there is none."""
+    or holds a staff role over it (`admin=False`) or one of `roles`; 403 for anyone else, 404
+    if there is none."""
 
-    def __init__(self, *, admin: bool = True) -> None:
-        self.roles = ADMIN_ROLES if admin else STAFF_ROLES
+    def __init__(self, *, admin: bool = True, roles: tuple[str, ...] | None = None) -> None:
+        self.roles = roles or (ADMIN_ROLES if admin else STAFF_ROLES)
 
     def __call__(
         self,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ykien.decisions.routes import drafting, levels, queues, responses, trace
+from ykien.decisions.routes import board, drafting, levels, queues, responses, trace
 
 router = APIRouter()
-for part in (queues, drafting, responses, trace, levels):
+for part in (queues, drafting, responses, trace, levels, board):
     router.include_router(part.router)
