@@ -1,4 +1,5 @@
 import asyncio
+import threading
 import time
 from concurrent.futures import Future
 
@@ -178,3 +179,35 @@ def test_a_full_queue_refuses_at_once(fresh_engine: Engine) -> None:
         writer.close()
     with factory() as session:
         assert session.execute(select(Opinion.id)).first() is None
+
+
+def test_a_standing_queue_refuses_at_once_until_the_writer_catches_up(
+    fresh_engine: Engine,
+) -> None:
+    """Every submission taken in the last interval had waited past the target: new ones are
+    refused before any work, and stored again once the writer finds the queue empty."""
+    factory, world, token = _writer_world(fresh_engine)
+    cid = world.consultation.id
+    writer = IntakeWriter(factory, budget=2.0)
+    writer._note_delay(writer.target * 2, time.monotonic())
+    assert writer.standing_delay > writer.target
+    try:
+        with pytest.raises(Overloaded):
+            asyncio.run(writer.submit(Submission(cid, "Hàng đợi đứng"), Credential(token=token)))
+        taken: list[object] = []
+        thread = threading.Thread(target=lambda: taken.append(writer._take()))
+        thread.start()  # finds the queue empty: no standing queue any more
+        fresh: Future[Receipt] = Future()
+        time.sleep(0.05)
+        arrived = time.monotonic()
+        writer._queue.put((Submission(cid, "x"), Credential(token=token), fresh, arrived + 2.0))
+        thread.join(timeout=5)
+        assert taken and writer.standing_delay <= writer.target
+        receipt = asyncio.run(writer.submit(Submission(cid, "Đã thông"), Credential(token=token)))
+    finally:
+        writer.close()
+    assert receipt.created
+    assert writer.refused == 1
+    with factory() as session:
+        texts = session.execute(select(Opinion.text).where(Opinion.consultation_id == cid))
+        assert list(texts.scalars()) == ["Đã thông"]

@@ -40,6 +40,8 @@ LINGER = 0.0005  # seconds: how long a batch waits for the next submission
 MAX_WAIT = 0.002  # seconds: how long a batch gathers in all
 MAX_QUEUE = 4096  # submissions waiting for the writer; beyond, refused at once
 BUDGET = 2.0  # seconds from a request's arrival: later, it is refused rather than stored
+TARGET_SHARE = 0.25  # of the budget: a standing queue delay above it refuses new submissions
+INTERVAL = 0.1  # seconds over which the smallest queue delay is taken
 
 # when the request being served arrived (set by the web app's admission control)
 request_arrived: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -179,7 +181,13 @@ class IntakeWriter:
         self.max_wait = max_wait
         self.max_queue = max_queue
         self.budget = budget
+        self.target = budget * TARGET_SHARE
         self.refused = 0  # submissions answered Overloaded (full queue or past budget)
+        # the standing queue delay: the smallest delay (from request arrival to being taken by
+        # the writer) of the last full interval; 0 whenever the writer found the queue empty
+        self.standing_delay = 0.0
+        self._interval_end = 0.0
+        self._interval_min = float("inf")
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -189,11 +197,14 @@ class IntakeWriter:
         refused. Returns once the batch holding it is committed. A `Recorded` submission
         (staff recording for a speaker) keeps its author; the credential is the recorder's.
 
-        Beyond `max_queue` waiting submissions it is refused at once (Overloaded); one still
-        waiting `budget` seconds after its request arrived is refused when its turn comes
-        instead of being stored: its client has probably given up, and a retry with the same
-        Idempotency-Key stores it then."""
-        if self._queue.qsize() >= self.max_queue:
+        It is refused at once (Overloaded) while the queue stands (every submission taken in
+        the last interval had waited more than `target`, a quarter of the budget: the queue
+        holds more than the writer's throughput times that delay, Little's law sized by what
+        is measured rather than by a fixed length) and beyond `max_queue` waiting submissions.
+        One still waiting `budget` seconds after its request arrived is refused when its turn
+        comes instead of being stored: its client has probably given up, and a retry with the
+        same Idempotency-Key stores it then."""
+        if self.standing_delay > self.target or self._queue.qsize() >= self.max_queue:
             self.refused += 1
             raise Overloaded()
         arrived = request_arrived.get() or time.monotonic()
@@ -226,11 +237,17 @@ class IntakeWriter:
 
         Items whose request was cancelled (the client went away) before they were taken are
         left out; the others can no longer be cancelled, so each gets its answer."""
-        item = self._queue.get()
+        try:
+            item = self._queue.get_nowait()
+        except queue.Empty:
+            self.standing_delay = 0.0  # the writer caught up: no standing queue
+            self._interval_min = float("inf")
+            item = self._queue.get()
         items: list[_Item] = []
         now = time.monotonic()
         deadline = now + self.max_wait
         while item is not None:
+            self._note_delay(now - (item[3] - self.budget), now)
             if not item[2].set_running_or_notify_cancel():
                 pass  # cancelled: nobody waits for it
             elif item[3] < now:
@@ -253,6 +270,14 @@ class IntakeWriter:
             except queue.Empty:
                 return items, False
         return items, True
+
+    def _note_delay(self, delay: float, now: float) -> None:
+        """Keep the smallest delay of the interval; at its end, it is the standing delay."""
+        self._interval_min = min(self._interval_min, delay)
+        if now >= self._interval_end:
+            self.standing_delay = self._interval_min
+            self._interval_min = float("inf")
+            self._interval_end = now + INTERVAL
 
     def _run(self) -> None:
         done = False

@@ -88,7 +88,9 @@ def visitor_factory(
         *, viewport: dict[str, int] | None = None, name: str = "", site: LiveServer | None = None
     ) -> Visitor:
         context = browser.new_context(viewport=viewport or DESKTOP, locale="vi-VN")
-        context.set_default_timeout(10_000)
+        # generous: a report read or a synthesis drafted on a loaded shared machine takes
+        # seconds, and a navigation waits for it (failing is about behaviour, not speed)
+        context.set_default_timeout(30_000)
         contexts.append(context)
         folder = test_folder
         if name or visitors:
