@@ -492,8 +492,9 @@ def _evaluate(split: str, golds: list[GoldArticle]) -> None:
         "frozen": f"extractor before issue 14 (git {BEFORE_ISSUE_14[:8]})",
         "extractor": "ykien.events.extract.extract_event",
     }
+    skipped = {name for name, run in (("frozen", frozen), ("extractor", extract)) if run is None}
     for name, title in titles.items():
-        if name == "frozen" and frozen is None or name == "extractor" and extract is None:
+        if name in skipped:
             continue
         print_table(title, total_scores(matchings for _, matchings in runs[name]))
         for source in SOURCES:
