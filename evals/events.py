@@ -1,12 +1,15 @@
 """Score event-report extraction against the hand-labelled gold set in evals/gold/events.
 
 Run: `python -m evals.events` (table per field) or `python -m evals.events --show 22413318.txt`
-(hits and misses for one article). Articles are read from ../shared/data/vn-news/data
-(YKIEN_SHARED_DATA=<folder> when the data lives elsewhere). Two splits are scored apart: the dev
-set (evals/gold/events/*.json, looked at while writing the rules) and the held-out set
-(evals/gold/events/heldout/, labelled from articles never run through the extractor before, and
-not used for tuning). Each prints the keyword baseline, the extractor as it was before issue 14
-(read from git history, commit db28e073) and today's extractor.
+(hits and misses for one document). News articles are read from ../shared/data/vn-news/data
+(YKIEN_SHARED_DATA=<folder> when the data lives elsewhere); minutes (biên bản) written for the
+project live in the repository beside their labels (evals/gold/events/minutes/), so they are
+scored even where the shared data is absent. Two splits are scored apart: the dev set
+(evals/gold/events/*.json and minutes/*.json, looked at while writing the rules) and the held-out
+set (evals/gold/events/heldout/ and minutes/heldout/, labelled before any extractor was run on
+them, and not used for tuning). Each prints the keyword baseline, the extractor as it was before
+issue 14 (read from git history, commit db28e073) and today's extractor, over the whole split
+and per source kind (news, minutes).
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "evals" / "gold" / "events"
 # Labelled after the rules of issue 14 were written and never looked at while tuning them.
 HELDOUT_DIR = GOLD_DIR / "heldout"
+# Minutes written for the project: the text (.txt) sits beside its labels (.json).
+MINUTES_DIR = GOLD_DIR / "minutes"
+MINUTES_HELDOUT_DIR = MINUTES_DIR / "heldout"
+SOURCES = ("news", "minutes")
 # ../shared/data beside the repository; YKIEN_SHARED_DATA points elsewhere (a git worktree).
 SHARED_DATA = Path(os.environ.get("YKIEN_SHARED_DATA", REPO / ".." / "shared" / "data"))
 NEWS_DIR = SHARED_DATA / "vn-news" / "data"
@@ -105,6 +112,9 @@ class GoldArticle:
 
     file: str
     items: dict[str, list[GoldItem]]
+    # "news": `file` names a vn-news article; "minutes": a text file beside the gold JSON
+    source: str = "news"
+    text_path: Path | None = None
 
 
 def fuzzy_similarity(predicted: str, gold: str) -> float:
@@ -184,8 +194,9 @@ def _spellings(value: Any) -> GoldItem:
     return tuple(nfc(v) for v in value) if isinstance(value, list) else (nfc(value),)
 
 
-def gold_from_json(data: dict[str, Any]) -> GoldArticle:
-    """Turn one gold JSON document into per-field lists of accepted spellings."""
+def gold_from_json(data: dict[str, Any], folder: Path | None = None) -> GoldArticle:
+    """Turn one gold JSON document into per-field lists of accepted spellings; a document with
+    `"source": "minutes"` is read from its `file` in `folder` (the JSON's own folder)."""
     items: dict[str, list[GoldItem]] = {}
     people = data.get("people", [])
     items["people"] = [_spellings(person["name"]) for person in people]
@@ -200,15 +211,31 @@ def gold_from_json(data: dict[str, Any]) -> GoldArticle:
         ((date["day"], date["month"], date.get("year")),) for date in data.get("dates", [])
     ]
     items["kind"] = [(data["kind"],)] if data.get("kind") else []
-    return GoldArticle(file=data["file"], items=items)
+    source = data.get("source", "news")
+    if source not in SOURCES:
+        raise ValueError(f"{data['file']}: unknown source {source!r}")
+    text_path = None
+    if source == "minutes":
+        if folder is None or Path(data["file"]).name != data["file"]:
+            raise ValueError(f"{data['file']}: minutes are a file name beside their labels")
+        text_path = folder / data["file"]
+    return GoldArticle(file=data["file"], items=items, source=source, text_path=text_path)
 
 
 def load_gold(folder: Path = GOLD_DIR) -> list[GoldArticle]:
     """Every gold file in the folder, in file-name order."""
     return [
-        gold_from_json(json.loads(path.read_text(encoding="utf-8")))
+        gold_from_json(json.loads(path.read_text(encoding="utf-8")), path.parent)
         for path in sorted(folder.glob("*.json"))
     ]
+
+
+def load_splits() -> dict[str, list[GoldArticle]]:
+    """The dev and held-out splits, news articles first, then minutes."""
+    return {
+        "dev": load_gold() + load_gold(MINUTES_DIR),
+        "held-out": load_gold(HELDOUT_DIR) + load_gold(MINUTES_HELDOUT_DIR),
+    }
 
 
 def _text(mention: Any) -> str:
@@ -358,7 +385,7 @@ def _load_extractor() -> Callable[[str], Any] | None:
 
 
 def _read_article(gold: GoldArticle) -> str | None:
-    path = NEWS_DIR / gold.file
+    path = gold.text_path if gold.text_path is not None else NEWS_DIR / gold.file
     return nfc(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
@@ -398,10 +425,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--show", help="print hits and misses for one article (file name)")
     parser.add_argument("--baseline", action="store_true", help="with --show: the baseline's")
     args = parser.parse_args(argv)
+    splits = load_splits()
     if not NEWS_DIR.exists():
-        print(f"{NEWS_DIR} is not available (third-party data lives beside the repo): skipping.")
-        return 0
-    splits = {"dev": load_gold(), "held-out": load_gold(HELDOUT_DIR)}
+        print(
+            f"{NEWS_DIR} is not available (third-party data lives beside the repo): "
+            "news articles skipped, minutes scored."
+        )
+        splits = {
+            name: [gold for gold in golds if gold.source != "news"]
+            for name, golds in splits.items()
+        }
     if args.show:
         wanted = args.show if args.show.endswith(".txt") else f"{Path(args.show).stem}.txt"
         golds = [gold for split in splits.values() for gold in split if gold.file == wanted]
@@ -418,7 +451,7 @@ def _show(gold: GoldArticle, *, baseline: bool) -> int:
     """Hits and misses of one article, by the extractor (or the keyword baseline)."""
     raw = _read_article(gold)
     if raw is None:
-        print(f"{gold.file}: article missing")
+        print(f"{gold.file}: text missing")
         return 0
     extract = _load_extractor()
     if baseline or extract is None:
@@ -429,29 +462,45 @@ def _show(gold: GoldArticle, *, baseline: bool) -> int:
 
 
 def _evaluate(split: str, golds: list[GoldArticle]) -> None:
-    """The three tables (keyword baseline, extractor before issue 14, today's) of one split."""
+    """The three tables (keyword baseline, extractor before issue 14, today's) of one split,
+    each followed by its micro scores per source kind."""
     extract = _load_extractor()
     frozen = _frozen_extractor()
-    runs: dict[str, list[dict[str, Matching]]] = {"baseline": [], "frozen": [], "extractor": []}
+    runs: dict[str, list[tuple[str, dict[str, Matching]]]] = {
+        "baseline": [],
+        "frozen": [],
+        "extractor": [],
+    }
     for gold in golds:
         raw = _read_article(gold)
         if raw is None:
-            print(f"{gold.file}: article missing, skipped")
+            print(f"{gold.file}: text missing, skipped")
             continue
-        runs["baseline"].append(score_article(baseline_items(raw), gold))
+        runs["baseline"].append((gold.source, score_article(baseline_items(raw), gold)))
         if frozen is not None:
-            runs["frozen"].append(score_article(proposal_items(frozen(raw)), gold))
+            runs["frozen"].append((gold.source, score_article(proposal_items(frozen(raw)), gold)))
         if extract is not None:
-            runs["extractor"].append(score_article(proposal_items(extract(raw)), gold))
-    print(f"\n=== {split}: {len(runs['baseline'])} gold articles")
+            runs["extractor"].append(
+                (gold.source, score_article(proposal_items(extract(raw)), gold))
+            )
+    counts = {source: sum(1 for s, _ in runs["baseline"] if s == source) for source in SOURCES}
+    described = ", ".join(f"{count} {source}" for source, count in counts.items())
+    print(f"\n=== {split}: {len(runs['baseline'])} gold documents ({described})")
     print("dup: further mentions of an already matched item (not counted as errors)")
-    print_table("keyword baseline (evals.events.baseline_items)", total_scores(runs["baseline"]))
-    if frozen is not None:
-        print_table(
-            f"extractor before issue 14 (git {BEFORE_ISSUE_14[:8]})", total_scores(runs["frozen"])
-        )
-    if extract is not None:
-        print_table("ykien.events.extract.extract_event", total_scores(runs["extractor"]))
+    titles = {
+        "baseline": "keyword baseline (evals.events.baseline_items)",
+        "frozen": f"extractor before issue 14 (git {BEFORE_ISSUE_14[:8]})",
+        "extractor": "ykien.events.extract.extract_event",
+    }
+    skipped = {name for name, run in (("frozen", frozen), ("extractor", extract)) if run is None}
+    for name, title in titles.items():
+        if name in skipped:
+            continue
+        print_table(title, total_scores(matchings for _, matchings in runs[name]))
+        for source in SOURCES:
+            if counts[source]:
+                micro = total_scores(m for s, m in runs[name] if s == source)["micro"]
+                print(_format_row(f"  micro {source}", micro))
 
 
 if __name__ == "__main__":

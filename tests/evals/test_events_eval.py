@@ -11,6 +11,9 @@ import pytest
 from evals import events
 from evals.events import (
     GOLD_DIR,
+    HELDOUT_DIR,
+    MINUTES_DIR,
+    MINUTES_HELDOUT_DIR,
     Score,
     baseline_items,
     gold_from_json,
@@ -238,9 +241,63 @@ def _labelled_strings(data: dict[str, object]) -> list[list[str]]:
 def test_program_exits_cleanly_without_data(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Without the shared data the news articles are skipped and the minutes still scored."""
     monkeypatch.setattr(events, "NEWS_DIR", tmp_path / "absent")
+    monkeypatch.setattr(events, "_load_extractor", lambda: None)
+    monkeypatch.setattr(events, "_frozen_extractor", lambda: None)
     assert events.main([]) == 0
-    assert "not available" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "not available" in out
+    assert "article missing" not in out and "text missing" not in out
+    dev_minutes = len(list(MINUTES_DIR.glob("*.json")))
+    held_minutes = len(list(MINUTES_HELDOUT_DIR.glob("*.json")))
+    assert f"=== dev: {dev_minutes} gold documents (0 news, {dev_minutes} minutes)" in out
+    assert f"=== held-out: {held_minutes} gold documents (0 news, {held_minutes} minutes)" in out
+    assert "  micro minutes" in out and "  micro news" not in out
+
+
+def test_gold_set_size_and_splits() -> None:
+    """At least 100 documents, 20 of them minutes; no document in both splits."""
+    news_dev = {p.name for p in GOLD_DIR.glob("*.json")}
+    news_held = {p.name for p in HELDOUT_DIR.glob("*.json")}
+    minutes_dev = {p.name for p in MINUTES_DIR.glob("*.json")}
+    minutes_held = {p.name for p in MINUTES_HELDOUT_DIR.glob("*.json")}
+    assert len(news_dev | news_held | minutes_dev | minutes_held) >= 100
+    assert len(minutes_dev) + len(minutes_held) >= 20
+    assert minutes_dev and minutes_held and news_held
+    assert not news_dev & news_held and not minutes_dev & minutes_held
+    splits = events.load_splits()
+    assert {gold.source for gold in splits["dev"]} == {"news", "minutes"}
+    assert {gold.source for gold in splits["held-out"]} == {"news", "minutes"}
+
+
+def test_minutes_gold_is_well_formed_and_verbatim() -> None:
+    """Minutes are in the repository: every label is checked without the shared data."""
+    paths = sorted(MINUTES_DIR.glob("*.json")) + sorted(MINUTES_HELDOUT_DIR.glob("*.json"))
+    assert paths
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["source"] == "minutes" and data["file"] == f"{path.stem}.txt", path.name
+        assert data["kind"] in (None, "seminar", "conference", "dialogue", "supervision")
+        raw = (path.parent / data["file"]).read_text(encoding="utf-8")
+        assert raw == events.nfc(raw), path.name
+        assert data["dates"] and all(
+            1 <= d["day"] <= 31 and 1 <= d["month"] <= 12 for d in data["dates"]
+        )
+        for spellings in _labelled_strings(data):
+            for spelling in spellings:
+                assert spelling in raw, (path.name, spelling)
+        gold = events.gold_from_json(data, path.parent)
+        assert gold.source == "minutes" and gold.text_path == path.parent / data["file"]
+
+
+def test_gold_from_json_checks_the_source() -> None:
+    with pytest.raises(ValueError, match="unknown source"):
+        gold_from_json({"file": "x.txt", "source": "blog"})
+    with pytest.raises(ValueError, match="beside their labels"):
+        gold_from_json({"file": "../x.txt", "source": "minutes"}, MINUTES_DIR)
+    news = gold_from_json({"file": "x.txt"}, GOLD_DIR)
+    assert news.source == "news" and news.text_path is None
 
 
 def test_ties_go_to_the_closest_spelling() -> None:
