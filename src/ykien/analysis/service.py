@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ykien.accounts.models import Person
 from ykien.analysis import themes as theme_algo
+from ykien.analysis import tallies
 from ykien.analysis.models import (
     AnalysisRun,
     DuplicateGroup,
@@ -346,6 +347,8 @@ def decide_campaign(
         actor_person_id=actor_person_id,
         payload={"size": group.size},
     )
+    session.flush()
+    tallies.refresh_campaign_tallies(session=session, consultation_id=group.consultation_id)
     return group
 
 
@@ -387,6 +390,8 @@ def split_campaign(
         actor_person_id=actor_person_id,
         payload={"opinion_ids": sorted(chosen), "size": group.size},
     )
+    session.flush()
+    tallies.refresh_campaign_tallies(session=session, consultation_id=group.consultation_id)
     return group
 
 
