@@ -4,10 +4,11 @@
 opinions with that key, and `merged`, how many of those a campaign folds away (its members minus
 the campaigns among them), so the de-duplicated count is `raw - merged`.
 
-Facets of the opinion itself: total, day (in Vietnam), hour (UTC, "YYYY-MM-DD HH": raw counts
-of local days in another whole-hour zone are summed from it), section, organisation (the one spoken for, else the author's at the
-time of writing), kind, channel. Facets of a membership: theme and campaign (key: its id), and
-per theme or campaign its kinds, channels and organisations (key "id:value").
+Facets of the opinion itself: total, day (in Vietnam), hour (UTC, "YYYY-MM-DD HH": the raw
+counts of local days in another whole-hour zone are summed from it), section, organisation (the
+one spoken for, else the author's at the time of writing), kind, channel. Facets of a membership
+(scope_id: the theme or campaign): theme and campaign themselves, and their kinds, channels and
+organisations.
 
 `raw` is kept by database triggers on `opinions`, `theme_members` and `duplicate_members`, so every
 write path counts, whatever it goes through: the intake writer, the importer's COPY, moderation,
