@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import os
 import secrets
@@ -174,11 +175,12 @@ ANALYSIS_SQL = [
        FROM opinions WHERE consultation_id = :cid AND id % 50 = 0
        GROUP BY (id / 50) % :campaigns""",
     """INSERT INTO duplicate_members (group_id, opinion_id, similarity, excluded)
-       SELECT g.id, o.id, 0.9, false FROM opinions o
-       JOIN duplicate_groups g ON g.run_id = :run
-         AND g.canonical_opinion_id = (SELECT min(o2.id) FROM opinions o2
-             WHERE o2.consultation_id = :cid AND o2.id % 50 = 0
-               AND (o2.id / 50) % :campaigns = (o.id / 50) % :campaigns)
+       SELECT g.id, o.id, 0.9, false
+       FROM opinions o
+       JOIN (SELECT (id / 50) % :campaigns AS k, min(id) AS first FROM opinions
+             WHERE consultation_id = :cid AND id % 50 = 0 GROUP BY 1) c
+         ON c.k = (o.id / 50) % :campaigns
+       JOIN duplicate_groups g ON g.run_id = :run AND g.canonical_opinion_id = c.first
        WHERE o.consultation_id = :cid AND o.id % 50 = 0""",
 ]
 
@@ -191,8 +193,20 @@ def _analysis(engine: Engine, consultation_id: int) -> None:
         params["run"] = conn.execute(text("SELECT max(id) FROM analysis_runs")).scalar_one()
         for statement in ANALYSIS_SQL[1:]:
             conn.execute(text(statement), params)
+    _refresh_tallies(engine, consultation_id)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
+
+
+def _refresh_tallies(engine: Engine, consultation_id: int) -> None:
+    """What the analysis job does last, where the code measured has tallies (not main's)."""
+    try:
+        from ykien.analysis import tallies  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    with Session(engine) as session:
+        tallies.refresh_campaign_tallies(session=session, consultation_id=consultation_id)
+        session.commit()
 
 
 def _syntheses(
@@ -363,8 +377,33 @@ def growth(sizes: list[int], runs: list[dict[str, tuple[float, float, int]]]) ->
             print(f"    {name:<36} {factor:5.2f}x")
 
 
+def compare(
+    sizes: list[int], runs: list[dict[str, tuple[float, float, int]]], baseline: Path
+) -> None:
+    """Each page's p95 and size beside the same size's run saved with --save (main's code)."""
+    before = json.loads(baseline.read_text(encoding="utf-8"))
+    for count, after in zip(sizes, runs, strict=True):
+        earlier = before.get(str(count))
+        if not earlier:
+            continue
+        print(f"  {count:,} opinions: p95 before -> after (size before -> after), {baseline.name}")
+        for name, (_, p95, size) in after.items():
+            if name in earlier:
+                _, old95, old_size = earlier[name]
+                print(
+                    f"    {name:<36} {old95:8.1f} -> {p95:8.1f} ms  ({old95 / p95:6.1f}x)   "
+                    f"{old_size / 1000:8.0f} -> {size / 1000:6.0f} KB"
+                )
+
+
 def run(
-    sizes: list[int], samples: int, budget: float, with_analysis: bool, summarise: bool
+    sizes: list[int],
+    samples: int,
+    budget: float,
+    with_analysis: bool,
+    summarise: bool,
+    save: Path | None = None,
+    baseline: Path | None = None,
 ) -> None:
     runs = []
     for count in sizes:
@@ -387,6 +426,12 @@ def run(
                     seconds = analyse(url, folder, facts.consultation_id, engine_name)
                     print(f"    ykien analyse --engine {engine_name:<5} {seconds:8.0f} s")
     growth(sizes, runs)
+    if save is not None:
+        saved = json.loads(save.read_text(encoding="utf-8")) if save.exists() else {}
+        saved |= {str(count): found for count, found in zip(sizes, runs, strict=True)}
+        save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+    if baseline is not None:
+        compare(sizes, runs, baseline)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -398,8 +443,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--summarise", action="store_true", help="draft the syntheses with their summaries"
     )
+    parser.add_argument("--save", type=Path, help="keep the figures in this JSON file")
+    parser.add_argument(
+        "--baseline", type=Path, help="print each p95 beside a run saved with --save"
+    )
     args = parser.parse_args(argv)
-    run(sorted(args.opinions), args.samples, args.budget, args.analyse, args.summarise)
+    run(
+        sorted(args.opinions),
+        args.samples,
+        args.budget,
+        args.analyse,
+        args.summarise,
+        args.save,
+        args.baseline,
+    )
 
 
 if __name__ == "__main__":

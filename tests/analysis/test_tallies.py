@@ -73,6 +73,8 @@ def _fresh(session: Session, consultation_id: int) -> dict[Key, tuple[int, int]]
             "organisation": org_key,
             "kind": o.kind,
             "channel": o.channel,
+            "attachment": f"{people.get(o.author_person_id or -1) or ''}:"
+            f"{o.on_behalf_of_id or ''}:{int(o.channel == 'event')}",
         }
         for facet, key in own.items():
             cells[(facet, 0, key)].append(unique)

@@ -6,9 +6,10 @@ the campaigns among them), so the de-duplicated count is `raw - merged`.
 
 Facets of the opinion itself: total, day (in Vietnam), hour (UTC, "YYYY-MM-DD HH": the raw
 counts of local days in another whole-hour zone are summed from it), section, organisation (the
-one spoken for, else the author's at the time of writing), kind, channel. Facets of a membership
-(scope_id: the theme or campaign): theme and campaign themselves, and their kinds, channels and
-organisations.
+one spoken for, else the author's at the time of writing), kind, channel, attachment (the
+roll-up's groups: author's organisation, organisation spoken for, spoken at a meeting). Facets
+of a membership (scope_id: the theme or campaign): theme and campaign themselves, and their
+kinds, channels and organisations.
 
 `raw` is kept by database triggers on `opinions`, `theme_members` and `duplicate_members`, so every
 write path counts, whatever it goes through: the intake writer, the importer's COPY, moderation,
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ykien.db.base import Base
 
 STALE_FACET, STALE_KEY = "stale", "merged"
-BASE_FACETS = ("total", "hour", "day", "section", "organisation", "kind", "channel")
+BASE_FACETS = ("total", "hour", "day", "section", "organisation", "kind", "channel", "attachment")
 DAY_ZONE = "Asia/Ho_Chi_Minh"  # the `day` facet's calendar (Vietnam has no DST: +7 h)
 SCOPES = ("theme", "campaign")
 SCOPED_FACETS = ("", "_kind", "_channel", "_organisation")
@@ -79,6 +80,10 @@ def _base_cells(dialect: str, facts: str, extra: str = "") -> list[str]:
         "organisation": "COALESCE(CAST(f.org AS TEXT), '')",
         "kind": "f.kind",
         "channel": "f.channel",
+        # the roll-up's groups: "author's organisation:organisation spoken for:1 if at a meeting"
+        "attachment": "COALESCE(CAST(f.author_org AS TEXT), '') || ':' || "
+        "COALESCE(CAST(f.on_behalf_of_id AS TEXT), '') || ':' || "
+        "CASE WHEN f.channel = 'event' THEN '1' ELSE '0' END",
     }
     return [
         f"SELECT f.consultation_id, '{facet}' AS facet, 0 AS scope_id, {keys[facet]} AS key, "
@@ -118,7 +123,8 @@ def _facts(rows: str, sign: str, extra: str = "") -> str:
     """The opinion facts of `rows` (opinions' columns), with their sign s."""
     return (
         f"SELECT d.consultation_id, d.id, d.kind, d.channel, d.section_id, d.submitted_at, "
-        f"COALESCE(d.on_behalf_of_id, p.organisation_id) AS org, {sign} AS s{extra} "
+        f"COALESCE(d.on_behalf_of_id, p.organisation_id) AS org, p.organisation_id AS author_org, "
+        f"d.on_behalf_of_id, {sign} AS s{extra} "
         f"FROM {rows} d LEFT JOIN people p ON p.id = d.author_person_id"
     )
 
@@ -137,7 +143,8 @@ def _membership_facts(scope: str, rows: str, sign: str) -> str:
     _, column, counts = MEMBERSHIP[scope]
     return (
         f"SELECT o.consultation_id, o.id, o.kind, o.channel, o.section_id, o.submitted_at, "
-        f"COALESCE(o.on_behalf_of_id, p.organisation_id) AS org, {sign} AS s, "
+        f"COALESCE(o.on_behalf_of_id, p.organisation_id) AS org, p.organisation_id AS author_org, "
+        f"o.on_behalf_of_id, {sign} AS s, "
         f"d.{column} AS sid FROM {rows} d JOIN opinions o ON o.id = d.opinion_id "
         f"LEFT JOIN people p ON p.id = o.author_person_id "
         f"WHERE o.status <> 'hidden' AND {counts.format(m='d')}"
@@ -518,7 +525,11 @@ def _stale(session: Session, consultation_id: int) -> bool:
 
 
 def _cells(
-    session: Session, consultation_id: int, condition: str, params: dict[str, object]
+    session: Session,
+    consultation_id: int,
+    condition: str,
+    params: dict[str, object],
+    raw_only: bool = False,
 ) -> list[tuple[str, int, str, Cell]]:
     """(facet, scope id, key, cell) of the rows matching `condition`, raw > 0."""
     cid = int(consultation_id)
@@ -530,7 +541,7 @@ def _cells(
         {**params, "cid": cid},
     ).all()
     live: dict[tuple[str, int, str], int] | None = None
-    if rows and _stale(session, cid):
+    if rows and not raw_only and _stale(session, cid):
         live = {(f, i, k): m for f, i, k, m in _merged_rows(session, cid)}
     found = []
     for facet, scope_id, key, raw, merged in rows:
@@ -554,7 +565,47 @@ def read(
     return found
 
 
+def read_scopes(
+    *,
+    session: Session,
+    consultation_id: int,
+    facets: Iterable[str],
+    scope_ids: Iterable[int],
+    top: int | None = None,
+) -> dict[int, dict[str, dict[str, Cell]]]:
+    """scope id -> facet -> key -> cell for many themes or campaigns in one query; with `top`,
+    only the `top` largest keys of each facet of each (a national theme spans 10,000 units)."""
+    wanted = sorted(set(facets))
+    ids = sorted({int(i) for i in scope_ids})
+    found: dict[int, dict[str, dict[str, Cell]]] = {i: {f: {} for f in wanted} for i in ids}
+    if not ids:
+        return found
+    params: dict[str, object] = {f"f{i}": f for i, f in enumerate(wanted)}
+    params |= {f"s{i}": scope_id for i, scope_id in enumerate(ids)}
+    facet_names = ", ".join(f":f{i}" for i in range(len(wanted)))
+    scope_names = ", ".join(f":s{i}" for i in range(len(ids)))
+    condition = f"facet IN ({facet_names}) AND scope_id IN ({scope_names})"
+    if top is not None:
+        condition = (
+            f"(facet, scope_id, key) IN (SELECT facet, scope_id, key FROM (SELECT facet, "
+            "scope_id, key, ROW_NUMBER() OVER (PARTITION BY facet, scope_id ORDER BY raw DESC, "
+            "key) AS n FROM opinion_tallies WHERE consultation_id = :cid AND raw > 0 AND "
+            f"{condition}) ranked WHERE n <= {int(top)})"
+        )
+    for facet, scope_id, key, cell in _cells(session, consultation_id, condition, params):
+        found[scope_id][facet][key] = cell
+    return found
+
+
 def per_scope(*, session: Session, consultation_id: int, scope: str) -> dict[int, Cell]:
     """Theme or campaign id -> its (raw, unique) count of visible opinions."""
     found = _cells(session, consultation_id, "facet = :facet", {"facet": scope})
     return {scope_id: cell for _, scope_id, _, cell in found}
+
+
+def raw_counts(*, session: Session, consultation_id: int, facet: str) -> dict[str, int]:
+    """key -> raw count of one facet of the opinions themselves (no de-duplication: cheaper)."""
+    found = _cells(
+        session, consultation_id, "facet = :facet AND scope_id = 0", {"facet": facet}, True
+    )
+    return {key: cell.raw for _, _, key, cell in found}
