@@ -238,7 +238,61 @@ def _syntheses(
         return top.id, unit_synthesis
 
 
-def load(url: str, folder: Path, count: int, summarise: bool) -> Facts:
+SQL_OPINIONS = """
+INSERT INTO opinions (consultation_id, section_id, text, kind, channel, submitted_at, status,
+    content_hash, receipt_code, author_name, on_behalf_of_id, search_fold, search_tone)
+SELECT :cid, t.section_id, t.body, 'comment', 'import',
+       now() - make_interval(secs => g % 2592000), 'received', md5(t.body),
+       'Q' || lpad(g::text, 12, '0'),
+       CASE WHEN g % 20000 = 0 THEN :rare WHEN g % 5 = 0 THEN NULL ELSE 'Trần Văn ' || g % 997 END,
+       (:units)[1 + g % cardinality(:units)], lower(t.body), lower(t.body)
+FROM generate_series(:first, :last) AS g,
+LATERAL (SELECT
+    CASE WHEN g % 7 = 0 THEN NULL ELSE (:sections)[1 + (g * 7919) % cardinality(:sections)] END
+        AS section_id,
+    (:openings)[1 + g % cardinality(:openings)] || ' ' || array_to_string(ARRAY(
+        SELECT (:words)[1 + (g * 31 + j * 17) % cardinality(:words)]
+        FROM generate_series(1, 20 + g % 40) AS j), ' ') || '.' AS body) t
+"""
+
+
+def _sql_opinions(engine: Engine, consultation_id: int, count: int, org_ids: list[int]) -> None:
+    """`count` opinions written by SQL in the database (a stand-in for the importer at 1 M+:
+    search keys lower-cased, not diacritic-folded), 200,000 per transaction."""
+    with engine.connect() as conn:
+        sections = (
+            conn.execute(
+                text(
+                    "SELECT s.id FROM sections s JOIN consultations c "
+                    "ON c.draft_version_id = s.version_id "
+                    "WHERE c.id = :cid AND s.label LIKE 'Điều %'"
+                ),
+                {"cid": consultation_id},
+            )
+            .scalars()
+            .all()
+        )
+    for first in range(1, count + 1, 200_000):
+        with engine.begin() as conn:
+            conn.execute(
+                text(SQL_OPINIONS),
+                {
+                    "cid": consultation_id,
+                    "rare": RARE_NAME,
+                    "units": org_ids[1:],
+                    "sections": list(sections),
+                    "openings": OPENINGS,
+                    "words": WORDS,
+                    "first": first,
+                    "last": min(count, first + 199_999),
+                },
+            )
+
+
+def load(
+    url: str, folder: Path, count: int, summarise: bool, sql_load: bool = False,
+    with_syntheses: bool = True,
+) -> Facts:  # fmt: skip
     """The consultation of `count` opinions with its analysis, subcommittees and syntheses."""
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -246,15 +300,20 @@ def load(url: str, folder: Path, count: int, summarise: bool) -> Facts:
     with Session(engine) as session:
         consultation_id, section_id, org_ids, token = _world(session)
         session.commit()
-        source = folder / "opinions.csv"
-        _opinion_csv(source, count, 325)
-        import_opinions(session=session, consultation_id=consultation_id, source=source)
-        session.commit()
-        source.unlink()
+        if not sql_load:
+            source = folder / "opinions.csv"
+            _opinion_csv(source, count, 325)
+            import_opinions(session=session, consultation_id=consultation_id, source=source)
+            session.commit()
+            source.unlink()
+    if sql_load:
+        _sql_opinions(engine, consultation_id, count, org_ids)
     imported = time.perf_counter() - started
     _analysis(engine, consultation_id)
     analysed = time.perf_counter() - started - imported
-    synthesis_id, unit_synthesis_id = _syntheses(engine, consultation_id, org_ids, summarise)
+    synthesis_id, unit_synthesis_id = 0, 0
+    if with_syntheses:
+        synthesis_id, unit_synthesis_id = _syntheses(engine, consultation_id, org_ids, summarise)
     synthesised = time.perf_counter() - started - imported - analysed
     with engine.connect() as conn:
         theme, campaign, subcommittee = (
@@ -336,6 +395,8 @@ def measure(
         first.raise_for_status()
         last_page = int(first.json().get("pages", 1))
         for name, path in pages(facts, last_page):
+            if "synthesis" in name and not facts.synthesis_id:
+                continue
             started = time.perf_counter()
             size = len(client.get(path).content)
             one = time.perf_counter() - started
@@ -404,6 +465,8 @@ def run(
     summarise: bool,
     save: Path | None = None,
     baseline: Path | None = None,
+    sql_load: bool = False,
+    with_syntheses: bool = True,
 ) -> None:
     runs = []
     for count in sizes:
@@ -412,7 +475,7 @@ def run(
         )
         with tempfile.TemporaryDirectory() as folder_name, pg_database() as url:
             folder = Path(folder_name)
-            facts = load(url, folder, count, summarise)
+            facts = load(url, folder, count, summarise, sql_load, with_syntheses)
             env = {
                 "YKIEN_DATABASE_URL": url,
                 "YKIEN_DATA_DIR": str(folder),
@@ -445,6 +508,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--save", type=Path, help="keep the figures in this JSON file")
     parser.add_argument(
+        "--sql-load", action="store_true", help="write the opinions in SQL, not the importer"
+    )
+    parser.add_argument(
+        "--no-syntheses", action="store_true", help="no syntheses (their drafting is O(N))"
+    )
+    parser.add_argument(
         "--baseline", type=Path, help="print each p95 beside a run saved with --save"
     )
     args = parser.parse_args(argv)
@@ -456,6 +525,8 @@ def main(argv: list[str] | None = None) -> None:
         args.summarise,
         args.save,
         args.baseline,
+        args.sql_load,
+        not args.no_syntheses,
     )
 
 

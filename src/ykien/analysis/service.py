@@ -192,7 +192,7 @@ def breakdown(*, session: Session, consultation_id: int, opinion_ids: Select[Any
 
 
 def breakdowns(
-    *, session: Session, consultation_id: int, members: Select[Any]
+    *, session: Session, consultation_id: int, members: Select[Any, Any]
 ) -> dict[int, Breakdown]:
     """`breakdown` of many sets at once: members selects (set id, opinion id) rows; four grouped
     queries in all, whatever the number of sets (a synthesis's items, say)."""
