@@ -165,7 +165,7 @@ def test_tallies_match_a_fresh_count_after_every_kind_of_write(
         + "".join(
             f"Ý kiến nhập số {i} về dự thảo,Điều {1 + i % 3},Chi bộ Sở Tài chính\n"
             for i in range(12)
-        ),  # fmt: skip
+        ),
         encoding="utf-8",
     )
     import_opinions(session=session, consultation_id=cid, source=source)
