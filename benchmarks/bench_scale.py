@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import os
 import secrets
@@ -174,11 +175,12 @@ ANALYSIS_SQL = [
        FROM opinions WHERE consultation_id = :cid AND id % 50 = 0
        GROUP BY (id / 50) % :campaigns""",
     """INSERT INTO duplicate_members (group_id, opinion_id, similarity, excluded)
-       SELECT g.id, o.id, 0.9, false FROM opinions o
-       JOIN duplicate_groups g ON g.run_id = :run
-         AND g.canonical_opinion_id = (SELECT min(o2.id) FROM opinions o2
-             WHERE o2.consultation_id = :cid AND o2.id % 50 = 0
-               AND (o2.id / 50) % :campaigns = (o.id / 50) % :campaigns)
+       SELECT g.id, o.id, 0.9, false
+       FROM opinions o
+       JOIN (SELECT (id / 50) % :campaigns AS k, min(id) AS first FROM opinions
+             WHERE consultation_id = :cid AND id % 50 = 0 GROUP BY 1) c
+         ON c.k = (o.id / 50) % :campaigns
+       JOIN duplicate_groups g ON g.run_id = :run AND g.canonical_opinion_id = c.first
        WHERE o.consultation_id = :cid AND o.id % 50 = 0""",
 ]
 
@@ -191,8 +193,20 @@ def _analysis(engine: Engine, consultation_id: int) -> None:
         params["run"] = conn.execute(text("SELECT max(id) FROM analysis_runs")).scalar_one()
         for statement in ANALYSIS_SQL[1:]:
             conn.execute(text(statement), params)
+    _refresh_tallies(engine, consultation_id)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
+
+
+def _refresh_tallies(engine: Engine, consultation_id: int) -> None:
+    """What the analysis job does last, where the code measured has tallies (not main's)."""
+    try:
+        from ykien.analysis import tallies  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    with Session(engine) as session:
+        tallies.refresh_campaign_tallies(session=session, consultation_id=consultation_id)
+        session.commit()
 
 
 def _syntheses(
@@ -224,7 +238,64 @@ def _syntheses(
         return top.id, unit_synthesis
 
 
-def load(url: str, folder: Path, count: int, summarise: bool) -> Facts:
+SQL_OPINIONS = """
+INSERT INTO opinions (consultation_id, section_id, text, kind, channel, submitted_at, status,
+    content_hash, receipt_code, author_name, on_behalf_of_id, search_fold, search_tone)
+SELECT :cid, t.section_id, t.body, 'comment', 'import',
+       now() - make_interval(secs => g % 2592000), 'received', md5(t.body),
+       'Q' || lpad(g::text, 12, '0'),
+       CASE WHEN g % 20000 = 0 THEN CAST(:rare AS text) WHEN g % 5 = 0 THEN NULL
+            ELSE 'Trần Văn ' || g % 997 END,
+       a.units[1 + g % cardinality(a.units)], lower(t.body), lower(t.body)
+FROM (SELECT CAST(:units AS int[]) AS units, CAST(:sections AS int[]) AS sections,
+             CAST(:openings AS text[]) AS openings, CAST(:words AS text[]) AS words) a,
+     generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g,
+LATERAL (SELECT
+    CASE WHEN g % 7 = 0 THEN NULL
+         ELSE a.sections[1 + (g * 7919) % cardinality(a.sections)] END AS section_id,
+    a.openings[1 + g % cardinality(a.openings)] || ' ' || array_to_string(ARRAY(
+        SELECT a.words[1 + (g * 31 + j * 17) % cardinality(a.words)]
+        FROM generate_series(1, 20 + g % 40) AS j), ' ') || '.' AS body) t
+"""
+
+
+def _sql_opinions(engine: Engine, consultation_id: int, count: int, org_ids: list[int]) -> None:
+    """`count` opinions written by SQL in the database (a stand-in for the importer at 1 M+:
+    search keys lower-cased, not diacritic-folded), 200,000 per transaction."""
+    with engine.connect() as conn:
+        sections = (
+            conn.execute(
+                text(
+                    "SELECT s.id FROM sections s JOIN consultations c "
+                    "ON c.draft_version_id = s.version_id "
+                    "WHERE c.id = :cid AND s.label LIKE 'Điều %'"
+                ),
+                {"cid": consultation_id},
+            )
+            .scalars()
+            .all()
+        )
+    for first in range(1, count + 1, 200_000):
+        with engine.begin() as conn:
+            conn.execute(
+                text(SQL_OPINIONS),
+                {
+                    "cid": consultation_id,
+                    "rare": RARE_NAME,
+                    "units": org_ids[1:],
+                    "sections": list(sections),
+                    "openings": OPENINGS,
+                    "words": WORDS,
+                    "first": first,
+                    "last": min(count, first + 199_999),
+                },
+            )
+
+
+def load(
+    url: str, folder: Path, count: int, summarise: bool, sql_load: bool = False,
+    with_syntheses: bool = True,
+) -> Facts:  # fmt: skip
     """The consultation of `count` opinions with its analysis, subcommittees and syntheses."""
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -232,15 +303,20 @@ def load(url: str, folder: Path, count: int, summarise: bool) -> Facts:
     with Session(engine) as session:
         consultation_id, section_id, org_ids, token = _world(session)
         session.commit()
-        source = folder / "opinions.csv"
-        _opinion_csv(source, count, 325)
-        import_opinions(session=session, consultation_id=consultation_id, source=source)
-        session.commit()
-        source.unlink()
+        if not sql_load:
+            source = folder / "opinions.csv"
+            _opinion_csv(source, count, 325)
+            import_opinions(session=session, consultation_id=consultation_id, source=source)
+            session.commit()
+            source.unlink()
+    if sql_load:
+        _sql_opinions(engine, consultation_id, count, org_ids)
     imported = time.perf_counter() - started
     _analysis(engine, consultation_id)
     analysed = time.perf_counter() - started - imported
-    synthesis_id, unit_synthesis_id = _syntheses(engine, consultation_id, org_ids, summarise)
+    synthesis_id, unit_synthesis_id = 0, 0
+    if with_syntheses:
+        synthesis_id, unit_synthesis_id = _syntheses(engine, consultation_id, org_ids, summarise)
     synthesised = time.perf_counter() - started - imported - analysed
     with engine.connect() as conn:
         theme, campaign, subcommittee = (
@@ -322,6 +398,8 @@ def measure(
         first.raise_for_status()
         last_page = int(first.json().get("pages", 1))
         for name, path in pages(facts, last_page):
+            if "synthesis" in name and not facts.synthesis_id:
+                continue
             started = time.perf_counter()
             size = len(client.get(path).content)
             one = time.perf_counter() - started
@@ -363,8 +441,38 @@ def growth(sizes: list[int], runs: list[dict[str, tuple[float, float, int]]]) ->
             print(f"    {name:<36} {factor:5.2f}x")
 
 
+def compare(
+    sizes: list[int], runs: list[dict[str, tuple[float, float, int]]], baseline: Path
+) -> None:
+    """Each page's p95 and size beside the same size's run saved with --save (main's code)."""
+    before = json.loads(baseline.read_text(encoding="utf-8"))
+    for count, after in zip(sizes, runs, strict=True):
+        earlier = before.get(str(count))
+        if not earlier:
+            continue
+        print(f"  {count:,} opinions: p95 before -> after (size before -> after), {baseline.name}")
+        for name, (_, p95, size) in after.items():
+            if name in earlier:
+                _, old95, old_size = earlier[name]
+                # in units of the same run's draft reader: the machine's load cancels out
+                old_reader, reader = earlier["draft reader"][1], after["draft reader"][1]
+                print(
+                    f"    {name:<36} {old95:8.1f} -> {p95:8.1f} ms  ({old95 / p95:6.1f}x; "
+                    f"readers {old95 / old_reader:6.2f} -> {p95 / reader:5.2f})   "
+                    f"{old_size / 1000:8.0f} -> {size / 1000:6.0f} KB"
+                )
+
+
 def run(
-    sizes: list[int], samples: int, budget: float, with_analysis: bool, summarise: bool
+    sizes: list[int],
+    samples: int,
+    budget: float,
+    with_analysis: bool,
+    summarise: bool,
+    save: Path | None = None,
+    baseline: Path | None = None,
+    sql_load: bool = False,
+    with_syntheses: bool = True,
 ) -> None:
     runs = []
     for count in sizes:
@@ -373,7 +481,7 @@ def run(
         )
         with tempfile.TemporaryDirectory() as folder_name, pg_database() as url:
             folder = Path(folder_name)
-            facts = load(url, folder, count, summarise)
+            facts = load(url, folder, count, summarise, sql_load, with_syntheses)
             env = {
                 "YKIEN_DATABASE_URL": url,
                 "YKIEN_DATA_DIR": str(folder),
@@ -387,6 +495,12 @@ def run(
                     seconds = analyse(url, folder, facts.consultation_id, engine_name)
                     print(f"    ykien analyse --engine {engine_name:<5} {seconds:8.0f} s")
     growth(sizes, runs)
+    if save is not None:
+        saved = json.loads(save.read_text(encoding="utf-8")) if save.exists() else {}
+        saved |= {str(count): found for count, found in zip(sizes, runs, strict=True)}
+        save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+    if baseline is not None:
+        compare(sizes, runs, baseline)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -398,8 +512,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--summarise", action="store_true", help="draft the syntheses with their summaries"
     )
+    parser.add_argument("--save", type=Path, help="keep the figures in this JSON file")
+    parser.add_argument(
+        "--sql-load", action="store_true", help="write the opinions in SQL, not the importer"
+    )
+    parser.add_argument(
+        "--no-syntheses", action="store_true", help="no syntheses (their drafting is O(N))"
+    )
+    parser.add_argument(
+        "--baseline", type=Path, help="print each p95 beside a run saved with --save"
+    )
     args = parser.parse_args(argv)
-    run(sorted(args.opinions), args.samples, args.budget, args.analyse, args.summarise)
+    run(
+        sorted(args.opinions),
+        args.samples,
+        args.budget,
+        args.analyse,
+        args.summarise,
+        args.save,
+        args.baseline,
+        args.sql_load,
+        not args.no_syntheses,
+    )
 
 
 if __name__ == "__main__":

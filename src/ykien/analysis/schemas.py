@@ -61,9 +61,10 @@ class OverviewOut(BaseModel):
     opinions: CountsOut
     campaigns: int
     themes: int
-    pending_sections: int
-    pending_kinds: int
-    pending_flags: int
+    pending_sections: int = Field(description="counted up to pending_limit")
+    pending_kinds: int = Field(description="counted up to pending_limit")
+    pending_flags: int = Field(description="counted up to pending_limit")
+    pending_limit: int = Field(description="a pending count equal to this means at least this")
 
     @classmethod
     def of(cls, found: analysis.Overview) -> OverviewOut:
@@ -77,6 +78,7 @@ class OverviewOut(BaseModel):
             pending_sections=found.pending_sections,
             pending_kinds=found.pending_kinds,
             pending_flags=found.pending_flags,
+            pending_limit=analysis.PENDING_LIMIT,
         )
 
 

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ykien.accounts.models import Person
+from ykien.analysis import tallies
 from ykien.analysis import themes as theme_algo
 from ykien.analysis.models import (
     AnalysisRun,
@@ -190,6 +191,110 @@ def breakdown(*, session: Session, consultation_id: int, opinion_ids: Select[Any
     )
 
 
+def breakdowns(
+    *, session: Session, consultation_id: int, members: Select[Any, Any]
+) -> dict[int, Breakdown]:
+    """`breakdown` of many sets at once: members selects (set id, opinion id) rows; four grouped
+    queries in all, whatever the number of sets (a synthesis's items, say)."""
+    found = members.subquery()
+    set_id, opinion_id = found.c[0], found.c[1]
+    key = unique_key(consultation_id)
+    org_name = func.coalesce(_behalf.name, _author_org.name, "")
+    base = (
+        select()
+        .select_from(found)
+        .join(Opinion, Opinion.id == opinion_id)
+        .outerjoin(_author, _author.id == Opinion.author_person_id)
+        .outerjoin(_behalf, _behalf.id == Opinion.on_behalf_of_id)
+        .outerjoin(_author_org, _author_org.id == _author.organisation_id)
+        .where(Opinion.status != OpinionStatus.HIDDEN)
+    )
+    result: dict[int, Breakdown] = {}
+    for set_key, raw, unique in session.execute(
+        base.add_columns(set_id, func.count(), func.count(func.distinct(key))).group_by(set_id)
+    ):
+        result[int(set_key)] = Breakdown(total=Counts(int(raw), int(unique)))
+    for column, field_name in (
+        (org_name, "by_organisation"),
+        (Opinion.channel, "by_channel"),
+        (Opinion.kind, "by_kind"),
+    ):
+        rows = session.execute(
+            base.add_columns(set_id, column, func.count(), func.count(func.distinct(key))).group_by(
+                set_id, column
+            )
+        ).all()
+        for set_key, name, raw, unique in rows:
+            getattr(result[int(set_key)], field_name).append(
+                (str(name or ""), Counts(int(raw), int(unique)))
+            )
+    for found_breakdown in result.values():
+        for field_name in ("by_organisation", "by_channel", "by_kind"):
+            getattr(found_breakdown, field_name).sort(key=lambda item: (-item[1].raw, item[0]))
+    return result
+
+
+def scope_breakdowns(
+    *,
+    session: Session,
+    consultation_id: int,
+    scope: str,
+    scope_ids: Sequence[int],
+    top: int | None = None,
+) -> dict[int, Breakdown]:
+    """Counts of themes' or campaigns' visible opinions, from the tallies (no opinion read);
+    with `top`, the `top` largest organisations, channels and kinds of each."""
+    facets = [scope, f"{scope}_organisation", f"{scope}_channel", f"{scope}_kind"]
+    found = tallies.read_scopes(
+        session=session,
+        consultation_id=consultation_id,
+        facets=facets,
+        scope_ids=scope_ids,
+        top=top,
+    )
+    org_ids = {int(k) for cells in found.values() for k in cells[facets[1]] if k}
+    names = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+        ).all()
+    )
+
+    def grouped(cells: dict[str, tallies.Cell], name: Any = str) -> list[tuple[str, Counts]]:
+        return sorted(
+            ((name(key), Counts(c.raw, c.unique)) for key, c in cells.items()),
+            key=lambda item: (-item[1].raw, item[0]),
+        )
+
+    result = {}
+    for scope_id, cells in found.items():
+        total = cells[scope].get("", tallies.Cell(0, 0))
+        result[scope_id] = Breakdown(
+            total=Counts(total.raw, total.unique),
+            by_organisation=grouped(
+                cells[facets[1]], lambda key: names.get(int(key), "") if key else ""
+            ),
+            by_channel=grouped(cells[facets[2]]),
+            by_kind=grouped(cells[facets[3]]),
+        )
+    return result
+
+
+def scope_breakdown(
+    *, session: Session, consultation_id: int, scope: str, scope_id: int
+) -> Breakdown:
+    """Counts of one theme's or campaign's visible opinions, from the tallies."""
+    found = scope_breakdowns(
+        session=session, consultation_id=consultation_id, scope=scope, scope_ids=[scope_id]
+    )
+    return found[scope_id]
+
+
+LIST_FACETS = 20  # organisations shown per theme or campaign in the lists
+
+
+PENDING_LIMIT = 1_000  # the overview counts pending proposals up to this, then says "1000+"
+
+
 @dataclass
 class Overview:
     run: AnalysisRun | None
@@ -203,15 +308,13 @@ class Overview:
 
 def overview(*, session: Session, consultation_id: int) -> Overview:
     latest = runs(session=session, consultation_id=consultation_id, limit=1)
-    visible = _visible(consultation_id)
-    raw, unique = session.execute(
-        select(func.count(), func.count(func.distinct(unique_key(consultation_id)))).where(
-            Opinion.id.in_(visible)
-        )
-    ).one()
+    total = tallies.read(session=session, consultation_id=consultation_id, facets=["total"])
+    everything = total["total"].get("", tallies.Cell(0, 0))
+    raw, unique = everything.raw, everything.unique
 
-    def count(query: Select[Any]) -> int:
-        return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    def count(query: Select[Any], limit: int | None = None) -> int:
+        bounded = query.limit(limit) if limit is not None else query
+        return int(session.scalar(select(func.count()).select_from(bounded.subquery())) or 0)
 
     return Overview(
         run=latest[0] if latest else None,
@@ -227,9 +330,9 @@ def overview(*, session: Session, consultation_id: int) -> Overview:
                 Theme.consultation_id == consultation_id, Theme.status == ThemeStatus.ACTIVE
             )
         ),
-        pending_sections=count(pending_section_opinions(consultation_id)),
-        pending_kinds=count(pending_kinds(consultation_id)),
-        pending_flags=count(pending_flags(consultation_id)),
+        pending_sections=count(pending_section_opinions(consultation_id), PENDING_LIMIT),
+        pending_kinds=count(pending_kinds(consultation_id), PENDING_LIMIT),
+        pending_flags=count(pending_flags(consultation_id), PENDING_LIMIT),
     )
 
 
@@ -252,16 +355,19 @@ def get_campaign(*, session: Session, group_id: int) -> DuplicateGroup:
     return group
 
 
-def _campaign_view(session: Session, group: DuplicateGroup) -> CampaignView:
-    members = select(DuplicateMember.opinion_id).where(
-        DuplicateMember.group_id == group.id, DuplicateMember.excluded.is_(False)
-    )
+def _campaign_view(
+    session: Session, group: DuplicateGroup, counts: Breakdown | None = None
+) -> CampaignView:
     canonical = session.get_one(Opinion, group.canonical_opinion_id)
     return CampaignView(
         group=group,
         canonical_text=canonical.text,
-        counts=breakdown(
-            session=session, consultation_id=group.consultation_id, opinion_ids=members
+        counts=counts
+        or scope_breakdown(
+            session=session,
+            consultation_id=group.consultation_id,
+            scope="campaign",
+            scope_id=group.id,
         ),
         variants=[(str(v[0]), int(v[1])) for v in json.loads(group.variants_json or "[]")],
     )
@@ -282,7 +388,14 @@ def campaigns(
         .limit(limit)
         .offset(offset)
     ).all()
-    return [_campaign_view(session, group) for group in rows]
+    counts = scope_breakdowns(
+        session=session,
+        consultation_id=consultation_id,
+        scope="campaign",
+        scope_ids=[group.id for group in rows],
+        top=LIST_FACETS,
+    )
+    return [_campaign_view(session, group, counts[group.id]) for group in rows]
 
 
 def campaign(*, session: Session, group_id: int) -> CampaignView:
@@ -300,11 +413,33 @@ class MemberRow:
     reason: str = ""  # why it joined (claims checked), as the analysis stored it
 
 
+@dataclass(frozen=True)
+class MemberCursor:
+    """Where a page of campaign members ends, in their order (kept ones first, most similar
+    first, then by opinion): the next page starts after it (keyset, no OFFSET)."""
+
+    excluded: bool
+    similarity: float
+    opinion_id: int
+
+    def encode(self) -> str:
+        return f"{int(self.excluded)}:{self.similarity!r}:{self.opinion_id}"
+
+    @classmethod
+    def decode(cls, value: str) -> MemberCursor | None:
+        """None for an empty or malformed cursor (the first page)."""
+        try:
+            excluded, similarity, opinion_id = value.split(":")
+            return cls(excluded == "1", float(similarity), int(opinion_id))
+        except ValueError:
+            return None
+
+
 def campaign_members(
-    *, session: Session, group_id: int, limit: int = 100, offset: int = 0
+    *, session: Session, group_id: int, limit: int = 100, after: MemberCursor | None = None
 ) -> list[MemberRow]:
     org_name = func.coalesce(_behalf.name, _author_org.name, "")
-    rows = session.execute(
+    query = (
         select(
             Opinion.id,
             Opinion.text,
@@ -319,11 +454,31 @@ def campaign_members(
         .outerjoin(_behalf, _behalf.id == Opinion.on_behalf_of_id)
         .outerjoin(_author_org, _author_org.id == _author.organisation_id)
         .where(DuplicateMember.group_id == group_id)
-        .order_by(DuplicateMember.excluded, DuplicateMember.similarity.desc(), Opinion.id)
-        .limit(limit)
-        .offset(offset)
+    )
+    if after is not None:
+        excluded, similarity = DuplicateMember.excluded, DuplicateMember.similarity
+        query = query.where(
+            or_(
+                excluded.is_(True) if not after.excluded else false(),
+                and_(
+                    excluded.is_(after.excluded),
+                    or_(
+                        similarity < after.similarity,
+                        and_(similarity == after.similarity, Opinion.id > after.opinion_id),
+                    ),
+                ),
+            )
+        )
+    rows = session.execute(
+        query.order_by(
+            DuplicateMember.excluded, DuplicateMember.similarity.desc(), Opinion.id
+        ).limit(limit)
     ).all()
     return [MemberRow(*row) for row in rows]
+
+
+def member_cursor(row: MemberRow) -> MemberCursor:
+    return MemberCursor(row.excluded, row.similarity, row.opinion_id)
 
 
 CAMPAIGN_ACTIONS = {"confirm": ProposalStatus.CONFIRMED, "undo": ProposalStatus.REJECTED}
@@ -346,6 +501,8 @@ def decide_campaign(
         actor_person_id=actor_person_id,
         payload={"size": group.size},
     )
+    session.flush()
+    tallies.refresh_campaign_tallies(session=session, consultation_id=group.consultation_id)
     return group
 
 
@@ -387,6 +544,8 @@ def split_campaign(
         actor_person_id=actor_person_id,
         payload={"opinion_ids": sorted(chosen), "size": group.size},
     )
+    session.flush()
+    tallies.refresh_campaign_tallies(session=session, consultation_id=group.consultation_id)
     return group
 
 
@@ -414,7 +573,7 @@ def _members_query(theme_id: int) -> Select[Any]:
     return select(ThemeMember.opinion_id).where(ThemeMember.theme_id == theme_id)
 
 
-def _theme_view(session: Session, theme: Theme) -> ThemeView:
+def _theme_view(session: Session, theme: Theme, counts: Breakdown | None = None) -> ThemeView:
     quote_ids = [int(i) for i in json.loads(theme.quote_ids_json or "[]")]
     texts = dict(
         session.execute(
@@ -428,10 +587,9 @@ def _theme_view(session: Session, theme: Theme) -> ThemeView:
         key_phrases=list(json.loads(theme.key_phrases_json or "[]")),
         summary=list(json.loads(theme.summary_json or "[]")),
         quotes=[(i, texts[i]) for i in quote_ids if i in texts],
-        counts=breakdown(
-            session=session,
-            consultation_id=theme.consultation_id,
-            opinion_ids=_members_query(theme.id),
+        counts=counts
+        or scope_breakdown(
+            session=session, consultation_id=theme.consultation_id, scope="theme", scope_id=theme.id
         ),
     )
 
@@ -443,7 +601,14 @@ def theme_list(*, session: Session, consultation_id: int) -> list[ThemeView]:
             Theme.consultation_id == consultation_id, Theme.status == ThemeStatus.ACTIVE
         )
     ).all()
-    views = [_theme_view(session, theme) for theme in rows]
+    counts = scope_breakdowns(
+        session=session,
+        consultation_id=consultation_id,
+        scope="theme",
+        scope_ids=[theme.id for theme in rows],
+        top=LIST_FACETS,
+    )
+    views = [_theme_view(session, theme, counts[theme.id]) for theme in rows]
     return sorted(views, key=lambda v: (-v.counts.total.raw, v.theme.id))
 
 
@@ -452,15 +617,19 @@ def theme(*, session: Session, theme_id: int) -> ThemeView:
 
 
 def theme_members(
-    *, session: Session, theme_id: int, limit: int = 100, offset: int = 0
+    *, session: Session, theme_id: int, limit: int = 100, after: int = 0
 ) -> list[tuple[int, str, bool]]:
+    """A page of the theme's visible opinions in id order, those after opinion `after`."""
     rows = session.execute(
         select(Opinion.id, Opinion.text, ThemeMember.pinned)
         .join(ThemeMember, ThemeMember.opinion_id == Opinion.id)
-        .where(ThemeMember.theme_id == theme_id, Opinion.status != OpinionStatus.HIDDEN)
-        .order_by(Opinion.id)
+        .where(
+            ThemeMember.theme_id == theme_id,
+            Opinion.status != OpinionStatus.HIDDEN,
+            ThemeMember.opinion_id > after,
+        )
+        .order_by(ThemeMember.opinion_id)
         .limit(limit)
-        .offset(offset)
     ).all()
     return [(row[0], row[1], bool(row[2])) for row in rows]
 

@@ -1,4 +1,5 @@
-"""The figures of a consultation's dashboard, one grouped query per chart.
+"""The figures of a consultation's dashboard, read from tallies kept as opinions are written
+(ykien.analysis.tallies): no figure counts the opinions when the page is viewed.
 
 Opinions hidden by moderation are left out, as in the analysis. Every opinion figure is given raw
 and de-duplicated (a campaign that was not undone counts once per group); before any analysis
@@ -8,28 +9,19 @@ has run the two are equal. Days are calendar days in the given time zone (Vietna
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from ykien.accounts.models import Person
-from ykien.analysis.models import (
-    AnalysisRun,
-    DuplicateGroup,
-    DuplicateMember,
-    RunStatus,
-    Theme,
-    ThemeMember,
-    ThemeStatus,
-    counts_in_campaign,
-)
+from ykien.analysis import tallies
+from ykien.analysis.models import AnalysisRun, RunStatus, Theme, ThemeStatus
 from ykien.consultations import service as consultations
 from ykien.decisions.models import Decision, DecisionStatus, Outcome
 from ykien.drafts.models import Section
-from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
+from ykien.opinions.models import Channel, OpinionKind
 from ykien.orgs import service as orgs
 from ykien.orgs.models import Organisation
 from ykien.synthesis.models import Synthesis, SynthesisStatus
@@ -118,83 +110,35 @@ class Dashboard:
 
 
 # ---------------------------------------------------------------------------------------------
-# opinion counts
+# opinion counts: read from the tallies kept as opinions are written (ykien.analysis.tallies)
 
 
-def _campaign_of(consultation_id: int) -> Any:
-    """Opinion id -> the campaign that counts it once (the lowest, if several)."""
-    return (
-        select(
-            DuplicateMember.opinion_id.label("opinion_id"),
-            func.min(DuplicateMember.group_id).label("group_id"),
-        )
-        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(DuplicateGroup.consultation_id == consultation_id, counts_in_campaign())
-        .group_by(DuplicateMember.opinion_id)
-        .subquery()
-    )
+def _tally(cell: tallies.Cell | None) -> Tally:
+    return Tally(cell.raw, cell.unique) if cell is not None else Tally(0, 0)
 
 
-@dataclass(frozen=True)
-class _Counting:
-    """The visible opinions of a consultation joined to their campaign, ready to group.
-
-    Each opinion appears at most once per group, so the de-duplicated count is the number of
-    distinct campaigns plus the opinions in none: a DISTINCT over the few campaign ids, far
-    cheaper than one over every opinion's key.
-    """
-
-    base: Select[Any]
-    campaign: ColumnElement[Any]
-
-    def _counts(self) -> tuple[Any, Any]:
-        raw = func.count()
-        unique = func.count(func.distinct(self.campaign)) + raw - func.count(self.campaign)
-        return raw, unique
-
-    def grouped(self, session: Session, *columns: Any) -> list[tuple[Any, ...]]:
-        """Rows of (*columns, raw, unique), one per group."""
-        query = self.base.add_columns(*columns, *self._counts()).group_by(*columns)
-        return [tuple(row) for row in session.execute(query)]
-
-    def total(self, session: Session) -> Tally:
-        raw, unique = session.execute(self.base.add_columns(*self._counts())).one()
-        return Tally(int(raw), int(unique))
-
-
-def _counting(consultation_id: int, base: Select[Any] | None = None) -> _Counting:
-    campaign = _campaign_of(consultation_id)
-    query = (base if base is not None else select().select_from(Opinion)).outerjoin(
-        campaign, campaign.c.opinion_id == Opinion.id
-    )
-    query = query.where(
-        Opinion.consultation_id == consultation_id, Opinion.status != OpinionStatus.HIDDEN
-    )
-    return _Counting(query, campaign.c.group_id)
-
-
-def _local_day(session: Session, tz: ZoneInfo) -> ColumnElement[Any]:
-    """SQL for the calendar day of an opinion's submission in the time zone."""
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite knows no zones: shift by the zone's offset (exact where there is no DST)
-        offset = tz.utcoffset(datetime.now()) or timedelta(0)
-        return func.date(Opinion.submitted_at, f"{int(offset.total_seconds()):+d} seconds")
-    return func.date(func.timezone(tz.key, Opinion.submitted_at))
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+def _facet(session: Session, consultation_id: int, facet: str) -> dict[str, tallies.Cell]:
+    return tallies.read(session=session, consultation_id=consultation_id, facets=[facet])[facet]
 
 
 def opinions_per_day(
     *, session: Session, consultation_id: int, tz: ZoneInfo = VN_TZ
 ) -> list[DayTally]:
-    """Opinions per local day from the first to the last day with any (empty days as zero)."""
-    day = _local_day(session, tz)
-    found = {
-        _as_date(value): Tally(int(raw), int(unique))
-        for value, raw, unique in _counting(consultation_id).grouped(session, day)
-    }
+    """Opinions per local day from the first to the last day with any (empty days as zero).
+
+    In Vietnam's zone both counts are exact; in another one the days are summed from hourly
+    tallies, exact for the raw count, while a campaign spread over several hours of one day
+    counts once per hour in the de-duplicated one."""
+    found: dict[date, Tally] = {}
+    if tz.key == tallies.DAY_ZONE:
+        for key, cell in _facet(session, consultation_id, "day").items():
+            found[date.fromisoformat(key)] = _tally(cell)
+    else:
+        for key, cell in _facet(session, consultation_id, "hour").items():
+            hour = datetime.strptime(key, "%Y-%m-%d %H").replace(tzinfo=UTC)
+            day = hour.astimezone(tz).date()
+            before = found.get(day, Tally(0, 0))
+            found[day] = Tally(before.raw + cell.raw, before.unique + cell.unique)
     if not found:
         return []
     first, last = min(found), max(found)
@@ -205,75 +149,78 @@ def opinions_per_day(
 
 def _facets(rows: list[tuple[Any, ...]]) -> list[FacetTally]:
     """Largest (raw) first, then by name."""
-    tallies = [
+    tallies_ = [
         FacetTally(str(key if key is not None else ""), str(name or ""), Tally(raw, unique))
         for key, name, raw, unique in rows
     ]
-    return sorted(tallies, key=lambda f: (-f.tally.raw, f.name, f.key))
+    return sorted(tallies_, key=lambda f: (-f.tally.raw, f.name, f.key))
 
 
 def opinions_by_organisation(*, session: Session, consultation_id: int) -> list[FacetTally]:
     """Per organisation: the one spoken for, else the author's own; key "" for neither."""
-    author = aliased(Person)
-    behalf = aliased(Organisation)
-    author_org = aliased(Organisation)
-    base = (
-        select()
-        .select_from(Opinion)
-        .outerjoin(author, author.id == Opinion.author_person_id)
-        .outerjoin(behalf, behalf.id == Opinion.on_behalf_of_id)
-        .outerjoin(author_org, author_org.id == author.organisation_id)
+    found = _facet(session, consultation_id, "organisation")
+    ids = [int(key) for key in found if key]
+    names = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+        ).all()
     )
-    org_id = func.coalesce(behalf.id, author_org.id)
-    org_name = func.coalesce(behalf.name, author_org.name)
-    rows = _counting(consultation_id, base).grouped(session, org_id, org_name)
+    rows = [
+        (key, names.get(int(key), "") if key else "", cell.raw, cell.unique)
+        for key, cell in found.items()
+    ]
     return _facets(rows)
 
 
 def _by_column(
-    session: Session, consultation_id: int, column: Any, order: tuple[str, ...]
+    session: Session, consultation_id: int, facet: str, order: tuple[str, ...]
 ) -> list[FacetTally]:
     """Counts per value of a coded column, in the given order (unknown values last)."""
-    rows = _counting(consultation_id).grouped(session, column)
-    tallies = [FacetTally(str(v), str(v), Tally(raw, unique)) for v, raw, unique in rows]
+    found = _facet(session, consultation_id, facet)
+    facets = [FacetTally(key, key, _tally(cell)) for key, cell in found.items()]
     rank = {value: position for position, value in enumerate(order)}
-    return sorted(tallies, key=lambda f: (rank.get(f.key, len(order)), f.key))
+    return sorted(facets, key=lambda f: (rank.get(f.key, len(order)), f.key))
 
 
 def opinions_by_kind(*, session: Session, consultation_id: int) -> list[FacetTally]:
     order = tuple(kind.value for kind in OpinionKind)
-    return _by_column(session, consultation_id, Opinion.kind, order)
+    return _by_column(session, consultation_id, "kind", order)
 
 
 def opinions_by_channel(*, session: Session, consultation_id: int) -> list[FacetTally]:
     order = tuple(channel.value for channel in Channel)
-    return _by_column(session, consultation_id, Opinion.channel, order)
+    return _by_column(session, consultation_id, "channel", order)
 
 
 def opinions_by_theme(*, session: Session, consultation_id: int) -> list[FacetTally]:
     """Active themes of the analysis, largest first (themes with no visible opinion left out)."""
-    base = (
-        select()
-        .select_from(Opinion)
-        .join(ThemeMember, ThemeMember.opinion_id == Opinion.id)
-        .join(Theme, Theme.id == ThemeMember.theme_id)
-        .where(Theme.consultation_id == consultation_id, Theme.status == ThemeStatus.ACTIVE)
-    )
-    rows = _counting(consultation_id, base).grouped(session, ThemeMember.theme_id)
+    found = tallies.per_scope(session=session, consultation_id=consultation_id, scope="theme")
     labels = dict(
         session.execute(
-            select(Theme.id, Theme.label).where(Theme.id.in_([theme_id for theme_id, *_ in rows]))
+            select(Theme.id, Theme.label).where(
+                Theme.consultation_id == consultation_id,
+                Theme.status == ThemeStatus.ACTIVE,
+                Theme.id.in_(list(found)),
+            )
         ).all()
     )
-    return _facets([(theme_id, labels[theme_id], raw, unique) for theme_id, raw, unique in rows])
+    return _facets(
+        [
+            (theme_id, labels[theme_id], c.raw, c.unique)
+            for theme_id, c in found.items()
+            if theme_id in labels
+        ]
+    )
 
 
 def opinions_by_section(
     *, session: Session, consultation_id: int
 ) -> tuple[list[SectionTally], Tally]:
     """Every section of the consulted version in document order, and the unattached opinions."""
-    rows = _counting(consultation_id).grouped(session, Opinion.section_id)
-    found = {section_id: Tally(int(raw), int(unique)) for section_id, raw, unique in rows}
+    found = {
+        int(key) if key else None: _tally(cell)
+        for key, cell in _facet(session, consultation_id, "section").items()
+    }
     general = found.pop(None, Tally(0, 0))
     consultation = consultations.get(session=session, consultation_id=consultation_id)
     sections = session.execute(
@@ -283,7 +230,7 @@ def opinions_by_section(
     ).all()
     subtree = _subtree_totals(
         [(row.id, row.parent_id) for row in sections],
-        {section_id: tally.raw for section_id, tally in found.items()},
+        {section_id: tally.raw for section_id, tally in found.items() if section_id is not None},
     )
     return (
         [
@@ -299,6 +246,11 @@ def opinions_by_section(
         ],
         general,
     )
+
+
+def opinion_total(*, session: Session, consultation_id: int) -> Tally:
+    """Every visible opinion of the consultation, raw and de-duplicated."""
+    return _tally(_facet(session, consultation_id, "total").get(""))
 
 
 def _subtree_totals(parents: list[tuple[int, int | None]], own: dict[int, int]) -> dict[int, int]:
@@ -383,7 +335,7 @@ def dashboard(*, session: Session, consultation_id: int, tz: ZoneInfo = VN_TZ) -
     return Dashboard(
         consultation_id=consultation_id,
         analysed=_analysed(session, consultation_id),
-        total=_counting(consultation_id).total(session),
+        total=opinion_total(session=session, consultation_id=consultation_id),
         days=opinions_per_day(session=session, consultation_id=consultation_id, tz=tz),
         organisations=opinions_by_organisation(session=session, consultation_id=consultation_id),
         sections=sections,

@@ -2,6 +2,7 @@
 
 from ykien.accounts import models as accounts
 from ykien.analysis import models as analysis
+from ykien.analysis import tallies
 from ykien.audit import models as audit
 from ykien.consultations import models as consultations
 from ykien.db.base import Base
@@ -24,4 +25,5 @@ __all__ = [
     "opinions",
     "orgs",
     "synthesis",
+    "tallies",
 ]

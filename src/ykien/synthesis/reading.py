@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from ykien.analysis.service import Breakdown, breakdown
@@ -144,13 +144,45 @@ class SynthesisView:
     organisation_name: str
     totals: Breakdown
     items: list[ItemView]
+    next_after: str | None = None  # where the next page of items starts, if there is one
 
 
-def view(*, session: Session, synthesis_id: int) -> SynthesisView:
-    """A synthesis with its items; counts are the frozen ones once signed off, else live."""
+ITEMS_PAGE = 50  # items per page of a synthesis (a national one has thousands)
+
+
+def item_cursor(item: SynthesisItem) -> str:
+    return f"{item.position}:{item.id}"
+
+
+def _page_of_items(
+    session: Session, synthesis_id: int, after: str, limit: int
+) -> tuple[list[SynthesisItem], str | None]:
+    """The items after the cursor "position:id" in their order (keyset), and the next cursor."""
+    query = select(SynthesisItem).where(SynthesisItem.synthesis_id == synthesis_id)
+    position, _, item_id = after.partition(":")
+    if position.isdigit() and item_id.isdigit():
+        query = query.where(
+            tuple_(SynthesisItem.position, SynthesisItem.id) > (int(position), int(item_id))
+        )
+    rows = list(
+        session.scalars(query.order_by(SynthesisItem.position, SynthesisItem.id).limit(limit + 1))
+    )
+    more = len(rows) > limit
+    return rows[:limit], item_cursor(rows[limit - 1]) if more else None
+
+
+def view(
+    *, session: Session, synthesis_id: int, after: str = "", limit: int | None = None
+) -> SynthesisView:
+    """A synthesis with its items (a page of `limit` after the cursor `after`, or all); counts
+    are those written when it was drafted or signed off (live only for older drafts)."""
     synthesis = get(session=session, synthesis_id=synthesis_id)
     org = orgs.get(session=session, organisation_id=synthesis.organisation_id)
-    items = items_of(session=session, synthesis_id=synthesis_id)
+    next_after = None
+    if limit is None:
+        items = items_of(session=session, synthesis_id=synthesis_id)
+    else:
+        items, next_after = _page_of_items(session, synthesis_id, after, limit)
     quote_ids = {q for item in items for q in item.quote_ids}
     texts = dict(
         session.execute(
@@ -179,6 +211,7 @@ def view(*, session: Session, synthesis_id: int) -> SynthesisView:
             )
             for item in items
         ],
+        next_after=next_after,
     )
 
 

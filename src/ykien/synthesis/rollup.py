@@ -7,8 +7,9 @@ once the parent has submitted too, and so on (with `submitted_only=False`, all t
 opinion reaching an organisation by two routes counts once; the de-duplicated figure counts a
 campaign once.
 
-The database does one grouped pass (opinions per author organisation, behalf organisation and
-campaign); the tree walk then runs over those few groups instead of over millions of opinions.
+The groups (opinions per author organisation, behalf organisation and campaign) come from the
+opinion tallies (ykien.analysis.tallies) and a grouped read of the campaign members only; the
+tree walk then runs over those few groups instead of over millions of opinions.
 `baseline_rollup` is the straightforward version kept for comparison: per organisation, its own
 opinions and then its children's, one query at a time.
 """
@@ -20,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ykien.accounts.models import Person
+from ykien.analysis import tallies
 from ykien.analysis.models import (
     DuplicateGroup,
     DuplicateMember,
@@ -113,18 +115,41 @@ def counted(session: Session, consultation_id: int) -> Any:
 
 
 def _groups(session: Session, consultation_id: int) -> list[tuple[Any, ...]]:
-    """(author organisation, behalf organisation, campaign, opinions) over visible opinions."""
+    """(author organisation, behalf organisation, campaign, opinions) over counted opinions.
+
+    The opinions in no campaign come from the tallies kept as opinions are written (no scan of
+    the opinions); only the campaign members are read, grouped."""
+    spoken = session.scalar(
+        select(Consultation.count_spoken_only).where(Consultation.id == consultation_id)
+    )
+    with_meetings = spoken is not False
     campaign = _campaign_of(consultation_id)
-    columns = (Person.organisation_id, Opinion.on_behalf_of_id, campaign.c.group_id)
-    query = (
+    at_meeting = case((Opinion.channel == Channel.EVENT, 1), else_=0)
+    columns = (Person.organisation_id, Opinion.on_behalf_of_id, at_meeting, campaign.c.group_id)
+    members = session.execute(
         select(*columns, func.count())
         .select_from(Opinion)
+        .join(campaign, campaign.c.opinion_id == Opinion.id)
         .outerjoin(Person, Person.id == Opinion.author_person_id)
-        .outerjoin(campaign, campaign.c.opinion_id == Opinion.id)
         .where(Opinion.consultation_id == consultation_id, counted(session, consultation_id))
         .group_by(*columns)
-    )
-    return [tuple(row) for row in session.execute(query)]
+    ).all()
+    in_campaigns: dict[tuple[Any, ...], int] = {}
+    groups: list[tuple[Any, ...]] = []
+    for author_org, behalf_org, meeting, group_id, count in members:
+        attached = (author_org, behalf_org, int(meeting))
+        in_campaigns[attached] = in_campaigns.get(attached, 0) + int(count)
+        groups.append((author_org, behalf_org, group_id, int(count)))
+    found = tallies.raw_counts(session=session, consultation_id=consultation_id, facet="attachment")
+    for key, raw in found.items():
+        author, behalf, meeting = key.split(":")
+        if meeting == "1" and not with_meetings:
+            continue
+        attached = (int(author) if author else None, int(behalf) if behalf else None, int(meeting))
+        alone = raw - in_campaigns.get(attached, 0)
+        if alone > 0:
+            groups.append((attached[0], attached[1], None, alone))
+    return groups
 
 
 def _targets(tree: _Tree, author_org: int | None, behalf_org: int | None) -> tuple[int, ...]:

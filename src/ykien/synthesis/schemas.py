@@ -111,7 +111,10 @@ class SynthesisOut(BaseModel):
     submitted_at: datetime | None
     submitted_to_id: int | None
     totals: BreakdownOut
-    items: list[ItemOut]
+    items: list[ItemOut] = Field(description="a page of items, in their order")
+    next_after: str | None = Field(
+        default=None, description="pass as ?after= for the next page of items; null: the last"
+    )
     history: list[RevisionOut]
 
 

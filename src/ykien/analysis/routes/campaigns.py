@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ykien.analysis import service as analysis
 from ykien.analysis.access import EditableCampaign, Viewable, ViewableCampaign
 from ykien.analysis.models import DuplicateGroup
-from ykien.analysis.routes.common import PAGE_SIZE, IdList, Page, analysis_page
+from ykien.analysis.routes.common import PAGE_SIZE, Cursor, IdList, Page, analysis_page
 from ykien.analysis.schemas import CampaignOut
 from ykien.web.deps import Principal, require_staff
 from ykien.web.forms import Problem, redraw_on_error, see_other
@@ -47,18 +47,22 @@ def campaign_page_for(
     db: Session,
     principal: Principal,
     group: DuplicateGroup,
-    page: int = 0,
+    after: str = "",
     problem: Problem | None = None,
 ) -> HTMLResponse:
-    """One campaign with a page of its members (and the problem of a refused decision)."""
+    """One campaign with a page of its members, those after the cursor `after` (and the
+    problem of a refused decision); "next" loads the following page into the table (htmx)."""
     members = analysis.campaign_members(
-        session=db, group_id=group.id, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+        session=db,
+        group_id=group.id,
+        limit=PAGE_SIZE + 1,
+        after=analysis.MemberCursor.decode(after),
     )
+    more = len(members) > PAGE_SIZE
     context = {
         "view": analysis.campaign(session=db, group_id=group.id),
         "members": members[:PAGE_SIZE],
-        "page": page,
-        "more": len(members) > PAGE_SIZE,
+        "next_after": analysis.member_cursor(members[PAGE_SIZE - 1]).encode() if more else None,
     }
     return analysis_page(
         request, db, principal, group.consultation_id, "analysis/campaign.html", context, problem
@@ -69,11 +73,11 @@ def campaign_page_for(
 def campaign_page(
     request: Request,
     db: Db,
-    page: Page = 0,
+    after: Cursor = "",
     principal: Principal = Depends(require_staff),
     group: DuplicateGroup = ViewableCampaign,
 ) -> HTMLResponse:
-    return campaign_page_for(request, db, principal, group, page)
+    return campaign_page_for(request, db, principal, group, after)
 
 
 @router.post(
@@ -90,7 +94,7 @@ def decide_campaign_page(
 ) -> Response:
     group_id = group.id
     with redraw_on_error(
-        request, db, lambda problem: campaign_page_for(request, db, principal, group, 0, problem)
+        request, db, lambda problem: campaign_page_for(request, db, principal, group, "", problem)
     ):
         analysis.decide_campaign(
             session=db, group_id=group_id, action=action, actor_person_id=principal.person_id
@@ -112,7 +116,7 @@ def split_campaign_page(
 ) -> Response:
     group_id = group.id
     with redraw_on_error(
-        request, db, lambda problem: campaign_page_for(request, db, principal, group, 0, problem)
+        request, db, lambda problem: campaign_page_for(request, db, principal, group, "", problem)
     ):
         analysis.split_campaign(
             session=db,

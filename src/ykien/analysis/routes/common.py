@@ -12,13 +12,15 @@ from sqlalchemy.orm import Session
 from ykien.analysis import jobs
 from ykien.analysis.access import may_edit
 from ykien.consultations import service as consultations
-from ykien.web.deps import Principal
+from ykien.web.deps import MAX_ID, Principal
 from ykien.web.forms import Problem
 from ykien.web.templating import render
 
 log = logging.getLogger("ykien.analysis.routes")
 IdList = Annotated[list[int], Form(max_length=1_000)]
 Page = Annotated[int, Query(ge=0, le=1_000_000)]
+After = Annotated[int, Query(ge=0, le=MAX_ID, description="the last opinion id of the page before")]
+Cursor = Annotated[str, Query(max_length=60, description="where the page before ended")]
 PAGE_SIZE = 50
 
 

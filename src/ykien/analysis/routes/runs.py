@@ -59,6 +59,7 @@ def overview_page(
     context = {
         "overview": analysis.overview(session=db, consultation_id=consultation_id),
         "runs": analysis.runs(session=db, consultation_id=consultation_id, limit=10),
+        "pending_limit": analysis.PENDING_LIMIT,
         "typed": typed or {"min_themes": 2, "max_themes": 12},
     }
     return analysis_page(

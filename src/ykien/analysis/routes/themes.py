@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ykien.analysis import service as analysis
 from ykien.analysis.access import EditableTheme, Viewable, ViewableTheme
 from ykien.analysis.models import Theme
-from ykien.analysis.routes.common import PAGE_SIZE, IdList, Page, analysis_page
+from ykien.analysis.routes.common import PAGE_SIZE, After, IdList, analysis_page
 from ykien.analysis.schemas import ThemeOut
 from ykien.errors import UserError
 from ykien.web.deps import MAX_ID, Principal, require_staff
@@ -41,15 +41,16 @@ def theme_page_for(
     db: Session,
     principal: Principal,
     theme: Theme,
-    page: int = 0,
+    after: int = 0,
     problem: Problem | None = None,
     typed_label: str | None = None,
 ) -> HTMLResponse:
-    """One theme with a page of its opinions (and the problem of a refused change)."""
+    """One theme with a page of its opinions, those after opinion `after` (and the problem of
+    a refused change); "next" loads the following page into the table (htmx)."""
     view = analysis.theme(session=db, theme_id=theme.id)
     consultation_id = view.theme.consultation_id
     members = analysis.theme_members(
-        session=db, theme_id=theme.id, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+        session=db, theme_id=theme.id, limit=PAGE_SIZE + 1, after=after
     )
     others = [
         t.theme
@@ -59,8 +60,7 @@ def theme_page_for(
     context = {
         "view": view,
         "members": members[:PAGE_SIZE],
-        "page": page,
-        "more": len(members) > PAGE_SIZE,
+        "next_after": members[PAGE_SIZE - 1][0] if len(members) > PAGE_SIZE else None,
         "others": others,
         "typed_label": typed_label if typed_label is not None else view.theme.label,
     }
@@ -73,11 +73,11 @@ def theme_page_for(
 def theme_page(
     request: Request,
     db: Db,
-    page: Page = 0,
+    after: After = 0,
     principal: Principal = Depends(require_staff),
     theme: Theme = ViewableTheme,
 ) -> HTMLResponse:
-    return theme_page_for(request, db, principal, theme, page)
+    return theme_page_for(request, db, principal, theme, after)
 
 
 def redraw_theme(

@@ -5,9 +5,9 @@ synthesis's organisation change it; the submission is e-mailed after the commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from ykien.synthesis import jobs
 from ykien.synthesis import service as syntheses
 from ykien.synthesis.access import ItemAt, ItemFor, SynthesisAt, SynthesisFor, may_edit
 from ykien.synthesis.models import Synthesis
+from ykien.synthesis.reading import ITEMS_PAGE
 from ykien.synthesis.routes.common import TAGS, labels, text_of
 from ykien.synthesis.schemas import (
     BreakdownOut,
@@ -85,9 +86,10 @@ def item_out(view: syntheses.ItemView) -> ItemOut:
     )
 
 
-def synthesis_out(db: Session, synthesis_id: int) -> SynthesisOut:
-    """The synthesis as the API documents it: items with counts and quotes, and its revisions."""
-    found = syntheses.view(session=db, synthesis_id=synthesis_id)
+def synthesis_out(db: Session, synthesis_id: int, after: str = "") -> SynthesisOut:
+    """The synthesis as the API documents it: a page of items with counts and quotes (the next
+    page from `next_after`), and its revisions."""
+    found = syntheses.view(session=db, synthesis_id=synthesis_id, after=after, limit=ITEMS_PAGE)
     synthesis = found.synthesis
     revisions = syntheses.history(
         session=db,
@@ -100,6 +102,7 @@ def synthesis_out(db: Session, synthesis_id: int) -> SynthesisOut:
         organisation_name=found.organisation_name,
         totals=_breakdown_out(found.totals),
         items=[item_out(view) for view in found.items],
+        next_after=found.next_after,
         history=[RevisionOut.model_validate(r) for r in revisions],
     )
     return SynthesisOut.model_validate(fields)
@@ -113,9 +116,20 @@ def _item_of(db: Session, synthesis_id: int, item_id: int) -> ItemOut:
 # --- the page ------------------------------------------------------------------------------
 
 
+ItemsAfter = Annotated[
+    str,
+    Query(
+        max_length=40, pattern=r"^(\d{1,9}:\d{1,19})?$", description="next_after of the page before"
+    ),
+]
+
+
 @router.get("/syntheses/{synthesis_id}", response_class=HTMLResponse, include_in_schema=False)
-def synthesis_page(request: Request, db: Db, at: SynthesisAt = Reader) -> HTMLResponse:
-    return _synthesis_page(request, db, at)
+def synthesis_page(
+    request: Request, db: Db, after: ItemsAfter = "", at: SynthesisAt = Reader
+) -> HTMLResponse:
+    """The synthesis with a page of its items; "next" loads the following items (htmx)."""
+    return _synthesis_page(request, db, at, after=after)
 
 
 def _names(db: Session, person_ids: Iterable[int | None]) -> dict[int, str]:
@@ -131,6 +145,7 @@ def _synthesis_page(
     at: SynthesisAt,
     problem: Problem | None = None,
     typed: dict[str, Any] | None = None,
+    after: str = "",
 ) -> HTMLResponse:
     synthesis, org = at.synthesis, at.org
     revisions = syntheses.history(
@@ -140,7 +155,9 @@ def _synthesis_page(
     signers = [synthesis.signed_off_by_person_id, synthesis.submitted_by_person_id]
     context = {
         "consultation": consultations.get(session=db, consultation_id=synthesis.consultation_id),
-        "view": syntheses.view(session=db, synthesis_id=synthesis.id),
+        "view": syntheses.view(
+            session=db, synthesis_id=synthesis.id, after=after, limit=ITEMS_PAGE
+        ),
         "synthesis": synthesis,
         "org": org,
         "parent": parent,
@@ -310,8 +327,8 @@ _api_item: dict[str, Any] = {
 
 
 @router.get("/api/v1/syntheses/{synthesis_id}", response_model=SynthesisOut, tags=TAGS)
-def api_synthesis(db: Db, at: SynthesisAt = Reader) -> SynthesisOut:
-    return synthesis_out(db, at.synthesis.id)
+def api_synthesis(db: Db, after: ItemsAfter = "", at: SynthesisAt = Reader) -> SynthesisOut:
+    return synthesis_out(db, at.synthesis.id, after)
 
 
 @router.post("/api/v1/syntheses/{synthesis_id}/summary", **_api)
