@@ -74,8 +74,12 @@ def exact_key(text: str) -> bytes:
     return _digest(analysis_key(text))
 
 
-def _digest(key: str) -> bytes:
+def digest(key: str) -> bytes:
+    """The 16-byte exact key of an analysis key (exact_key without recomputing the key)."""
     return hashlib.blake2b(key.encode(), digest_size=16).digest()
+
+
+_digest = digest
 
 
 def _key_words(raw_word: str) -> str:

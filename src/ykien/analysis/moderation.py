@@ -127,7 +127,27 @@ def lexicon_hits(text: str) -> list[tuple[str, int]]:
     return hits
 
 
+# written word -> whether its folded form starts a word-list entry (filled as words are met)
+_STARTS_ENTRY: dict[str, bool] = {}
+_STARTS_ENTRY_LIMIT = 1_000_000
+
+
+def _may_be_listed(text: str) -> bool:
+    """Whether a word of the text starts a word-list entry: most texts are cleared by set work,
+    without the word-by-word check of lexicon_hits."""
+    words = set(_WORD.findall(nfc(text)))
+    known = _STARTS_ENTRY
+    if len(known) > _STARTS_ENTRY_LIMIT:
+        known.clear()
+    unseen = [w for w in words if w not in known]
+    if unseen:
+        known.update((w, fold(w) in _LEXICON) for w in unseen)
+    return any(map(known.__getitem__, words))
+
+
 def _lexicon_flag(text: str) -> Flag | None:
+    if not _may_be_listed(text):
+        return None
     hits = lexicon_hits(text)
     if not hits:
         return None
