@@ -147,7 +147,8 @@ class _WorkerMemory:
     """Samples the RSS of the cluster's workers every second; keeps each one's peak."""
 
     def __init__(self, client: Any) -> None:
-        self.client, self.peaks = client, {}
+        self.client = client
+        self.peaks: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
 
 
 def insert_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert rows (tuples in columns' order) into table with the fastest path of the database."""
     if not rows:
@@ -23,11 +23,11 @@ def insert_rows(
     cursor = dbapi.cursor()
     try:
         if conn.dialect.name == "postgresql":
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     finally:
         cursor.close()

@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -103,6 +104,12 @@ def _lexicon_index() -> dict[str, list[_Entry]]:
 _LEXICON = _lexicon_index()
 
 
+@lru_cache(maxsize=262_144)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=262_144)
 def _word_fits(written: str, word: str, *, strict: bool) -> bool:
     if fold(written) != fold(word):
         return False
@@ -117,7 +124,10 @@ def lexicon_hits(text: str) -> list[tuple[str, int]]:
     words = list(_WORD.finditer(text))
     hits: list[tuple[str, int]] = []
     for i, match in enumerate(words):
-        for entry in _LEXICON.get(fold(match.group(0)), ()):
+        entries = _LEXICON.get(_fold_word(match.group(0)))
+        if entries is None:
+            continue
+        for entry in entries:
             chunk = words[i : i + len(entry.words)]
             if len(chunk) == len(entry.words) and all(
                 _word_fits(m.group(0), w, strict=entry.strict)
@@ -127,27 +137,7 @@ def lexicon_hits(text: str) -> list[tuple[str, int]]:
     return hits
 
 
-# written word -> whether its folded form starts a word-list entry (filled as words are met)
-_STARTS_ENTRY: dict[str, bool] = {}
-_STARTS_ENTRY_LIMIT = 1_000_000
-
-
-def _may_be_listed(text: str) -> bool:
-    """Whether a word of the text starts a word-list entry: most texts are cleared by set work,
-    without the word-by-word check of lexicon_hits."""
-    words = set(_WORD.findall(nfc(text)))
-    known = _STARTS_ENTRY
-    if len(known) > _STARTS_ENTRY_LIMIT:
-        known.clear()
-    unseen = [w for w in words if w not in known]
-    if unseen:
-        known.update((w, fold(w) in _LEXICON) for w in unseen)
-    return any(map(known.__getitem__, words))
-
-
 def _lexicon_flag(text: str) -> Flag | None:
-    if not _may_be_listed(text):
-        return None
     hits = lexicon_hits(text)
     if not hits:
         return None

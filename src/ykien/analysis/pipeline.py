@@ -159,7 +159,7 @@ def analyse_partition(part: Partition, *, models: TextModels, run_id: int) -> in
             PROPOSED, PROPOSED,
         ))  # fmt: skip
     with _engine_for(part.database_url).begin() as conn:
-        bulk.insert_rows(conn, OpinionAnalysis.__table__, ANALYSIS_COLUMNS, records)
+        bulk.insert_rows(conn, OpinionAnalysis.__tablename__, ANALYSIS_COLUMNS, records)
     return len(records)
 
 
@@ -278,6 +278,7 @@ def run_pipeline(ctx: RunContext) -> dict[str, Any]:
         ctx,
         threshold=float(params.get("threshold") or dedupe.THRESHOLD),
         with_templates=bool(params.get("templates", False)),
+        num_perm=models.num_perm,
     )
     routed = _stage_sections(ctx, parts, segmenter)
     theme_count = _stage_themes(
@@ -433,22 +434,12 @@ def _train_kind_classifier(
     return kinds.KindClassifier(segmenter).fit([t for t, _ in labelled], [k for _, k in labelled])
 
 
-def _stage_campaigns(ctx: RunContext, *, threshold: float, with_templates: bool = False) -> int:
+def _stage_campaigns(
+    ctx: RunContext, *, threshold: float, with_templates: bool = False, num_perm: int = 0
+) -> int:
     ctx.report("campaigns", 0, 1)
     if ctx.dask_client is not None:
-        from ykien.analysis.dedupe_dask import find_duplicates_dask
-
-        with ctx.session() as session:
-            parts = partitions(
-                session,
-                database_url=ctx.engine.url.render_as_string(hide_password=False),
-                consultation_id=ctx.consultation_id,
-            )
-        groups = find_duplicates_dask(
-            [partial(load_texts, part) for part in parts],
-            client=ctx.dask_client,
-            threshold=threshold,
-        )
+        groups = _campaigns_on_dask(ctx, threshold=threshold, num_perm=num_perm)
     else:
         ids, keys, sigs = _stored_signatures(ctx)
         groups = (
@@ -467,6 +458,54 @@ def _stage_campaigns(ctx: RunContext, *, threshold: float, with_templates: bool 
         count = _reconcile_campaigns(session, ctx, groups)
     ctx.report("campaigns", 1, 1)
     return count
+
+
+def _campaigns_on_dask(
+    ctx: RunContext, *, threshold: float, num_perm: int
+) -> list[dedupe.DuplicateGroup]:
+    """Campaigns from the stored signatures, each worker sketching its own partitions; the
+    claim check reads the texts of the opinions in verified pairs only."""
+    from ykien.analysis.dedupe_dask import group_sketches, sketch_stored
+
+    with ctx.session() as session:
+        parts = partitions(
+            session, database_url=ctx.database_url(), consultation_id=ctx.consultation_id
+        )
+    if not parts:
+        return []
+    bands, rows = dedupe.lsh_shape(threshold, num_perm or dedupe.NUM_PERM)
+    loaders = [partial(load_signatures, part, num_perm or dedupe.NUM_PERM) for part in parts]
+    sketches = ctx.dask_client.map(sketch_stored, loaders, bands=bands, rows=rows, pure=False)
+    return group_sketches(
+        ctx.dask_client,
+        sketches,
+        threshold=threshold,
+        keys_of=lambda ids: dedupe.analysis_keys(_texts_of(ctx, ids)),
+        progress=lambda done, total: ctx.report("campaigns", done, total + 1),
+    )
+
+
+def load_signatures(
+    part: Partition, num_perm: int
+) -> tuple[list[int], list[bytes], dedupe.Signatures]:
+    """(ids, exact keys, signatures) stored for the partition's visible opinions."""
+    query = _visible(
+        select(OpinionAnalysis.opinion_id, OpinionAnalysis.exact_key, OpinionAnalysis.signature)
+        .join(Opinion, Opinion.id == OpinionAnalysis.opinion_id)
+        .where(OpinionAnalysis.opinion_id >= part.lo, OpinionAnalysis.opinion_id < part.hi)
+        .order_by(OpinionAnalysis.opinion_id),
+        part.consultation_id,
+    )
+    ids: list[int] = []
+    keys: list[bytes] = []
+    blobs: list[bytes] = []
+    with _engine_for(part.database_url).connect() as conn:
+        for opinion_id, key, blob in conn.execute(query):
+            ids.append(opinion_id)
+            keys.append(bytes(key))
+            blobs.append(bytes(blob))
+    sigs = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(ids), -1)
+    return ids, keys, sigs if ids else np.empty((0, num_perm), dtype=np.uint32)
 
 
 def _texts_of(ctx: RunContext, opinion_ids: Sequence[int]) -> list[str]:
@@ -675,7 +714,7 @@ def route_partition(part: Partition, *, router: routing.SectionRouter, run_id: i
         for rank, proposal in enumerate(found, start=1)
     ]  # fmt: skip
     with engine.begin() as conn:
-        bulk.insert_rows(conn, SectionSuggestion.__table__, SUGGESTION_COLUMNS, records)
+        bulk.insert_rows(conn, SectionSuggestion.__tablename__, SUGGESTION_COLUMNS, records)
     return len(proposals)
 
 
@@ -689,9 +728,10 @@ def _stage_themes(ctx: RunContext, *, min_themes: int, max_themes: int) -> int:
         # then the partitions are assigned one by one (by the workers with Dask)
         sampled = ctx.dask_client is not None or len(weights) > SAMPLE_FOR_THEMES
         if sampled:
-            representative, weights = _sampled_texts(session, weights)
+            representative, theme_weights = _sampled_texts(session, weights)
         else:
             representative = _unique_texts(session, ctx.consultation_id, weights)
+            theme_weights = dict(weights)
     items = [(oid, text) for oid, text in representative if oid not in kept]
     if len(items) < max(min_themes, 2):
         ctx.report("themes", 1, 1)
@@ -700,7 +740,7 @@ def _stage_themes(ctx: RunContext, *, min_themes: int, max_themes: int) -> int:
         items,
         min_themes=min_themes,
         max_themes=max_themes,
-        weights=weights,
+        weights=theme_weights,
         progress=lambda done, total: ctx.report("themes", done, total),
     )
     if sampled:
