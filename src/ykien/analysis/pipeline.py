@@ -278,7 +278,6 @@ def run_pipeline(ctx: RunContext) -> dict[str, Any]:
         ctx,
         threshold=float(params.get("threshold") or dedupe.THRESHOLD),
         with_templates=bool(params.get("templates", False)),
-        num_perm=models.num_perm,
     )
     routed = _stage_sections(ctx, parts, segmenter)
     theme_count = _stage_themes(
@@ -434,12 +433,22 @@ def _train_kind_classifier(
     return kinds.KindClassifier(segmenter).fit([t for t, _ in labelled], [k for _, k in labelled])
 
 
-def _stage_campaigns(
-    ctx: RunContext, *, threshold: float, with_templates: bool = False, num_perm: int = 0
-) -> int:
+def _stage_campaigns(ctx: RunContext, *, threshold: float, with_templates: bool = False) -> int:
+    """Campaigns from the stored signatures: here, or as one task on a Dask worker (numpy work
+    in bounded memory, num_perm * 4 bytes per opinion). dedupe_dask's shuffled LSH, which never
+    holds all signatures in one place, spent over 8 min in its bag shuffle at 200,000 opinions
+    on 2 workers (bench_analyse): grouping stored signatures takes well under a minute."""
     ctx.report("campaigns", 0, 1)
     if ctx.dask_client is not None:
-        groups = _campaigns_on_dask(ctx, threshold=threshold, num_perm=num_perm)
+        future = ctx.dask_client.submit(
+            group_stored,
+            ctx.database_url(),
+            ctx.consultation_id,
+            threshold=threshold,
+            with_templates=with_templates,
+            pure=False,
+        )
+        groups = list(future.result())
     else:
         ids, keys, sigs = _stored_signatures(ctx)
         groups = (
@@ -460,58 +469,32 @@ def _stage_campaigns(
     return count
 
 
-def _campaigns_on_dask(
-    ctx: RunContext, *, threshold: float, num_perm: int
+def group_stored(
+    url: str, consultation_id: int, *, threshold: float, with_templates: bool = False
 ) -> list[dedupe.DuplicateGroup]:
-    """Campaigns from the stored signatures, each worker sketching its own partitions; the
-    claim check reads the texts of the opinions in verified pairs only."""
-    from ykien.analysis.dedupe_dask import group_sketches, sketch_stored
-
-    with ctx.session() as session:
-        parts = partitions(
-            session, database_url=ctx.database_url(), consultation_id=ctx.consultation_id
-        )
-    if not parts:
+    """Campaigns of the consultation from its stored signatures (runs on a worker)."""
+    engine = _engine_for(url)
+    ids, keys, sigs = _signatures_of(engine, consultation_id)
+    if not ids:
         return []
-    bands, rows = dedupe.lsh_shape(threshold, num_perm or dedupe.NUM_PERM)
-    loaders = [partial(load_signatures, part, num_perm or dedupe.NUM_PERM) for part in parts]
-    sketches = ctx.dask_client.map(sketch_stored, loaders, bands=bands, rows=rows, pure=False)
-    return group_sketches(
-        ctx.dask_client,
-        sketches,
+    return dedupe.group_signatures(
+        ids,
+        keys,
+        sigs,
         threshold=threshold,
-        keys_of=lambda ids: dedupe.analysis_keys(_texts_of(ctx, ids)),
-        progress=lambda done, total: ctx.report("campaigns", done, total + 1),
+        texts=partial(_texts_with, engine),
+        with_templates=with_templates,
     )
-
-
-def load_signatures(
-    part: Partition, num_perm: int
-) -> tuple[list[int], list[bytes], dedupe.Signatures]:
-    """(ids, exact keys, signatures) stored for the partition's visible opinions."""
-    query = _visible(
-        select(OpinionAnalysis.opinion_id, OpinionAnalysis.exact_key, OpinionAnalysis.signature)
-        .join(Opinion, Opinion.id == OpinionAnalysis.opinion_id)
-        .where(OpinionAnalysis.opinion_id >= part.lo, OpinionAnalysis.opinion_id < part.hi)
-        .order_by(OpinionAnalysis.opinion_id),
-        part.consultation_id,
-    )
-    ids: list[int] = []
-    keys: list[bytes] = []
-    blobs: list[bytes] = []
-    with _engine_for(part.database_url).connect() as conn:
-        for opinion_id, key, blob in conn.execute(query):
-            ids.append(opinion_id)
-            keys.append(bytes(key))
-            blobs.append(bytes(blob))
-    sigs = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(ids), -1)
-    return ids, keys, sigs if ids else np.empty((0, num_perm), dtype=np.uint32)
 
 
 def _texts_of(ctx: RunContext, opinion_ids: Sequence[int]) -> list[str]:
     """The texts of these opinions, in their order (read in batches)."""
+    return _texts_with(ctx.engine, opinion_ids)
+
+
+def _texts_with(engine: Engine, opinion_ids: Sequence[int]) -> list[str]:
     found: dict[int, str] = {}
-    with ctx.engine.connect() as conn:
+    with engine.connect() as conn:
         for start in range(0, len(opinion_ids), 10_000):
             batch = list(opinion_ids[start : start + 10_000])
             found.update(
@@ -521,16 +504,22 @@ def _texts_of(ctx: RunContext, opinion_ids: Sequence[int]) -> list[str]:
 
 
 def _stored_signatures(ctx: RunContext) -> tuple[list[int], list[bytes], dedupe.Signatures]:
+    return _signatures_of(ctx.engine, ctx.consultation_id)
+
+
+def _signatures_of(
+    engine: Engine, consultation_id: int
+) -> tuple[list[int], list[bytes], dedupe.Signatures]:
     query = _visible(
         select(OpinionAnalysis.opinion_id, OpinionAnalysis.exact_key, OpinionAnalysis.signature)
         .join(Opinion, Opinion.id == OpinionAnalysis.opinion_id)
         .order_by(OpinionAnalysis.opinion_id),
-        ctx.consultation_id,
+        consultation_id,
     )
     ids: list[int] = []
     keys: list[bytes] = []
     blobs: list[bytes] = []
-    with ctx.engine.connect() as conn:
+    with engine.connect() as conn:
         for opinion_id, key, blob in conn.execute(query):
             ids.append(opinion_id)
             keys.append(bytes(key))
