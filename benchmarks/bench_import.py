@@ -196,7 +196,7 @@ def where_the_time_goes(engine: Engine, rows: list[tuple[Any, ...]]) -> None:
             text(
                 "SELECT indexname, indexdef, EXISTS (SELECT 1 FROM pg_constraint c "
                 "WHERE c.conname = indexname) FROM pg_indexes WHERE tablename = 'opinions' "
-                "AND indexname NOT LIKE '%pkey'"
+                "AND indexname NOT LIKE 'pk_%'"
             )
         ).all()
     with engine.begin() as conn:
