@@ -62,21 +62,6 @@ def sketch_partition(loader: Loader, num_perm: int, bands: int, rows: int) -> Pa
     )
 
 
-def sketch_stored(
-    loader: Callable[[], tuple[list[int], list[bytes], dedupe.Signatures]], bands: int, rows: int
-) -> PartitionSketch:
-    """Sketch a partition from its stored exact keys and signatures (runs on a worker)."""
-    ids, keys, sigs = loader()
-    classes = dedupe.exact_classes(ids, keys)
-    class_sigs = sigs[classes.first_index] if len(ids) else sigs
-    return PartitionSketch(
-        keys=[keys[i] for i in classes.first_index],
-        members=classes.members,
-        sigs=class_sigs,
-        band_keys=dedupe.band_keys(class_sigs, bands=bands, rows=rows),
-    )
-
-
 def _bucket_records(sketch: PartitionSketch, part: int) -> list[tuple[int, BucketEntry]]:
     records: list[tuple[int, BucketEntry]] = []
     for row, (key, members) in enumerate(zip(sketch.keys, sketch.members, strict=True)):
