@@ -131,20 +131,27 @@ def full_import(engine: Engine, source: Path) -> tuple[float, int]:
 
 def prepared_rows(engine: Engine, source: Path) -> list[tuple[Any, ...]]:
     """The exact tuples the import inserts (its batch row is committed, its opinions are not)."""
+    return prepared_and_timed(engine, source)[0]
+
+
+def prepared_and_timed(engine: Engine, source: Path) -> tuple[list[tuple[Any, ...]], float]:
+    """prepared_rows and the seconds of the import without its writes."""
     with Session(engine) as session:
         consultation_id = setup_world(session)
         session.commit()
         captured: list[tuple[Any, ...]] = []
         original = importer._insert_rows
         importer._insert_rows = lambda _s, rows: captured.extend(rows)  # type: ignore[assignment]
+        started = time.perf_counter()
         try:
             importer.import_opinions(
                 session=session, consultation_id=consultation_id, source=source, now=NOW
             )
         finally:
             importer._insert_rows = original
+        seconds = time.perf_counter() - started
         session.commit()
-    return captured
+    return captured, seconds
 
 
 def raw_insert(engine: Engine, rows: list[tuple[Any, ...]]) -> float:
@@ -154,6 +161,76 @@ def raw_insert(engine: Engine, rows: list[tuple[Any, ...]]) -> float:
         importer._insert_rows(session.connection(), rows)
         session.commit()
         return time.perf_counter() - started
+
+
+def _copy_into(engine: Engine, table: str, rows: list[tuple[Any, ...]]) -> float:
+    """COPY of the rows (in the importer's column order) into table, one transaction."""
+    columns = ", ".join(importer._COLUMNS)
+    raw: Any = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        started = time.perf_counter()
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        raw.commit()
+        return time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+def where_the_time_goes(engine: Engine, rows: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY of the same rows into a bare table and into opinions with and without
+    its indexes, search keys and a trigram index, each after emptying the table."""
+    count = len(rows)
+
+    def line(label: str, table: str, these: list[tuple[Any, ...]]) -> None:
+        seconds = _copy_into(engine, table, these)
+        print(f"    {label:<52} {count / seconds:>10,.0f} rows/s ({seconds:.1f} s)")
+        with engine.begin() as conn:
+            # (a DELETE checks every referencing foreign key row by row: minutes)
+            conn.execute(text(f"TRUNCATE {table} CASCADE"))
+
+    with engine.begin() as conn:
+        conn.execute(
+            text("CREATE TABLE bench_bare (LIKE opinions INCLUDING DEFAULTS INCLUDING IDENTITY)")
+        )
+    line("plain COPY into a bare table (no index, no key)", "bench_bare", rows)
+    unkeyed = [(*row[:-2], None, None) for row in rows]
+    line("bare table, without the two search keys", "bench_bare", unkeyed)
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT indexname, indexdef, EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conname = indexname) FROM pg_indexes WHERE tablename = 'opinions' "
+                "AND indexname NOT LIKE 'pk_%'"
+            )
+        ).all()
+    with engine.begin() as conn:
+        for name, _definition, constraint in found:
+            conn.execute(text(f"ALTER TABLE opinions DROP CONSTRAINT {name}" if constraint
+                              else f"DROP INDEX {name}"))  # fmt: skip
+    line("opinions, foreign keys and primary key only", "opinions", rows)
+    with engine.begin() as conn:
+        for _name, definition, _constraint in found:
+            conn.execute(text(definition))
+    line(f"opinions as migrated ({len(found)} secondary indexes)", "opinions", rows)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        for key in ("search_fold", "search_tone"):
+            conn.execute(
+                text(f"CREATE INDEX bench_trgm_{key} ON opinions USING gin ({key} gin_trgm_ops)")
+            )
+    line("... plus trigram GIN indexes on both search keys", "opinions", rows)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX bench_trgm_search_fold"))
+        conn.execute(text("DROP INDEX bench_trgm_search_tone"))
+        conn.execute(text("DROP TABLE bench_bare"))
+
+
+def checking_only(engine: Engine, source: Path) -> float:
+    """The import without the database writes (reading, checks, keys, receipt codes)."""
+    return prepared_and_timed(engine, source)[1]
 
 
 def run(rows: int, kinds: list[str]) -> None:
@@ -167,7 +244,11 @@ def run(rows: int, kinds: list[str]) -> None:
             with database(kind, folder) as engine:
                 rows_for_baseline = prepared_rows(engine, source)
                 baseline = raw_insert(engine, rows_for_baseline)
+                if kind == "postgresql":
+                    where_the_time_goes(engine, rows_for_baseline)
                 del rows_for_baseline
+            with database(kind, folder) as engine:
+                checks = checking_only(engine, source)
             with database(kind, folder) as engine:
                 elapsed, imported = full_import(engine, source)
             rate, base_rate = imported / elapsed, rows / baseline
@@ -175,7 +256,8 @@ def run(rows: int, kinds: list[str]) -> None:
             print(
                 f"  {kind:<10} import {rate:>10,.0f} rows/s ({elapsed:.1f} s)   "
                 f"raw {name} {base_rate:>10,.0f} rows/s ({baseline:.1f} s)   "
-                f"ratio {rate / base_rate:.2f}"
+                f"ratio {rate / base_rate:.2f}   "
+                f"(reading and checking alone {rows / checks:,.0f} rows/s)"
             )
 
 

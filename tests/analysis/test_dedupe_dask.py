@@ -47,6 +47,31 @@ def test_dask_groups_equal_find_duplicates(client: Client, method: Method) -> No
     assert len(expected) >= 6
 
 
+@pytest.mark.parametrize("method", ["components", "canonical"])
+def test_dask_groups_with_the_claim_check_equal_find_duplicates(
+    client: Client, method: Method
+) -> None:
+    texts = dict(ITEMS)
+    negated = [(10_001, "Tôi không đồng ý giữ nguyên điểm trường ở vùng sâu vùng xa.")]
+    negated.append((10_002, "Tôi đồng ý giữ nguyên điểm trường ở vùng sâu vùng xa."))
+    items = ITEMS + negated
+    texts.update(negated)
+    expected = dedupe.find_duplicates(items, method=method)
+    assert expected != dedupe.find_duplicates(items, method=method, meaning=False)
+    loaders = _loaders([1, 150, 151, 400, 601])
+    loaders.append(functools.partial(list, negated))
+    seen: list[tuple[int, int]] = []
+    got = find_duplicates_dask(
+        loaders,
+        client=client,
+        method=method,
+        keys_of=lambda ids: dedupe.analysis_keys(texts[i] for i in ids),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert got == expected
+    assert seen[-1][0] == seen[-1][1] and len(seen) == len(loaders) + 3
+
+
 def test_exact_duplicates_split_across_partitions_are_one_group(
     client: Client,
 ) -> None:

@@ -127,6 +127,32 @@ def test_a_rerun_is_incremental_and_keeps_human_edits(analysis_world: AnalysisWo
         assert session.scalar(select(func.count()).select_from(DuplicateGroup)) == 1
 
 
+def test_a_rerun_with_nothing_new_keeps_the_results_and_a_decision_runs_it_again(
+    analysis_world: AnalysisWorld,
+) -> None:
+    aw = analysis_world
+    first = run(aw)
+    with Session(aw.engine) as session:
+        themes_before = set(session.scalars(select(Theme.id)))
+    again = run(aw)
+    assert again.stats["unchanged"] is True and again.stats["analysed_now"] == 0
+    assert again.stats["input_state"] == first.stats["input_state"]
+    assert again.stats["unique"] == first.stats["unique"]
+    with Session(aw.engine) as session:
+        assert set(session.scalars(select(Theme.id))) == themes_before
+        group = session.scalars(select(DuplicateGroup)).one()
+    with unit_of_work(make_session_factory(aw.engine)) as session:
+        analysis.split_campaign(
+            session=session,
+            group_id=group.id,
+            opinion_ids=[aw.campaign_ids[-1]],
+            actor_person_id=None,
+        )
+    third = run(aw)
+    assert "unchanged" not in third.stats, "a person's decision is new input"
+    assert third.stats["input_state"] != first.stats["input_state"]
+
+
 def test_one_run_at_a_time_and_bad_bounds_are_refused(analysis_world: AnalysisWorld) -> None:
     with unit_of_work(make_session_factory(analysis_world.engine)) as session:
         consultation_id = analysis_world.world.consultation.id

@@ -74,8 +74,12 @@ def exact_key(text: str) -> bytes:
     return _digest(analysis_key(text))
 
 
-def _digest(key: str) -> bytes:
+def digest(key: str) -> bytes:
+    """The 16-byte exact key of an analysis key (exact_key without recomputing the key)."""
     return hashlib.blake2b(key.encode(), digest_size=16).digest()
+
+
+_digest = digest
 
 
 def _key_words(raw_word: str) -> str:
@@ -514,20 +518,25 @@ def group_signatures(
     checked for claims that differ (claims.py) and, with_templates, spun templates join.
     """
     classes = exact_classes(ids, keys)
-    class_keys = (
-        analysis_keys(texts([m[0] for m in classes.members])) if texts is not None else None
-    )
-    groups = _group_classes(
-        classes.members,
-        sigs[classes.first_index],
-        threshold=threshold,
-        progress=progress,
-        method=method,
-        class_keys=class_keys,
-    )
-    if with_templates and class_keys is not None:
-        groups = add_template_groups(groups, classes.members, class_keys)
-    return groups
+    if texts is not None and with_templates:
+        class_keys = analysis_keys(texts([m[0] for m in classes.members]))
+        groups = _group_classes(
+            classes.members,
+            sigs[classes.first_index],
+            threshold=threshold,
+            progress=progress,
+            method=method,
+            class_keys=class_keys,
+        )
+        return add_template_groups(groups, classes.members, class_keys)
+
+    def keys_of(positions: Index) -> list[str]:
+        assert texts is not None
+        return analysis_keys(texts([classes.members[int(p)][0] for p in positions]))
+
+    return _group_classes(classes.members, sigs[classes.first_index], threshold=threshold,
+                          progress=progress, method=method,
+                          keys_of=keys_of if texts is not None else None)  # fmt: skip
 
 
 def _group_classes(
@@ -538,12 +547,22 @@ def _group_classes(
     progress: Progress | None,
     method: Method,
     class_keys: Sequence[str] | None = None,
+    keys_of: Callable[[Index], Sequence[str]] | None = None,
 ) -> list[DuplicateGroup]:
+    """Groups of exact classes; with class_keys (or keys_of, which reads only the keys of the
+    classes in verified pairs) the claim check runs on the verified pairs."""
     first, second = candidate_pairs(class_sigs, threshold=threshold, progress=progress)
     keep = verify_pairs(class_sigs, first, second, threshold=threshold)
-    if class_keys is not None and keep.any():
+    if (class_keys is not None or keys_of is not None) and keep.any():
         # The words two near-copies differ in must not change the claim (claims.py).
         at = np.flatnonzero(keep)
+        if class_keys is None and keys_of is not None:
+            involved = np.unique(np.concatenate([first[at], second[at]]))
+            known = [""] * len(members)
+            for position, key in zip(involved.tolist(), keys_of(involved), strict=True):
+                known[position] = key
+            class_keys = known
+        assert class_keys is not None
         keep[at[claims.conflicting_pairs(class_keys, first[at], second[at])]] = False
 
     def similarity_to(classes: Index, canonicals: Index) -> npt.NDArray[np.float64]:

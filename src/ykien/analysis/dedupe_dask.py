@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from dask import delayed
 
-from ykien.analysis import dedupe
+from ykien.analysis import claims, dedupe
 from ykien.analysis.dedupe import NUM_PERM, THRESHOLD, DuplicateGroup, Method
 
 if TYPE_CHECKING:
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 Loader = Callable[[], list[tuple[int, str]]]
 Location = tuple[int, int]  # (partition, row of that partition's classes)
 BucketEntry = tuple[int, bytes, int, int]  # (smallest id, exact key, partition, row)
-Candidate = tuple[bytes, bytes, int, int, int, int]  # keys a, b; locations of a, b
+# exact keys a, b; locations of a, b; the smallest opinion id of a's and of b's class
+Candidate = tuple[bytes, bytes, int, int, int, int, int, int]
+Keys = Callable[[Sequence[int]], Sequence[str]]  # analysis keys of these opinions, in order
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -85,7 +88,7 @@ def bucket_candidates(bucket: tuple[int, list[BucketEntry]]) -> list[Candidate]:
         pairs = [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :]]
     else:
         pairs = [(nodes[0], b) for b in nodes[1:]] + list(pairwise(nodes[1:]))
-    return [(a[1], b[1], a[2], a[3], b[2], b[3]) for a, b in pairs]
+    return [(a[1], b[1], a[2], a[3], b[2], b[3], a[0], b[0]) for a, b in pairs]
 
 
 def _take_rows(sketch: PartitionSketch, rows: npt.NDArray[np.int64]) -> dedupe.Signatures:
@@ -131,14 +134,41 @@ def find_duplicates_dask(
     num_perm: int = NUM_PERM,
     method: Method = "components",
     npartitions: int | None = None,
+    keys_of: Keys | None = None,
+    progress: Progress | None = None,
 ) -> list[DuplicateGroup]:
-    """find_duplicates over partitions loaded and sketched on the cluster; same groups."""
+    """find_duplicates over partitions loaded and sketched on the cluster; same groups.
+
+    keys_of: the analysis keys of opinions by id; with it, verified pairs whose differing
+    words change the claim stay apart (claims.py), as find_duplicates(meaning=True) does.
+    """
     if not loaders:
         return []
     bands, rows = dedupe.lsh_shape(threshold, num_perm)
     sketches = client.map(sketch_partition, loaders, num_perm=num_perm, bands=bands, rows=rows,
                           pure=False)  # fmt: skip
-    shuffle_parts = npartitions or max(1, len(loaders))
+    return group_sketches(client, sketches, threshold=threshold, method=method,
+                          npartitions=npartitions, keys_of=keys_of, progress=progress)  # fmt: skip
+
+
+def group_sketches(
+    client: Client,
+    sketches: list[Future],
+    *,
+    threshold: float = THRESHOLD,
+    method: Method = "components",
+    npartitions: int | None = None,
+    keys_of: Keys | None = None,
+    progress: Progress | None = None,
+) -> list[DuplicateGroup]:
+    """Groups of the partitions sketched on the cluster (futures of PartitionSketch)."""
+    from distributed import as_completed
+
+    steps = len(sketches) + 3
+    report = progress or (lambda done, total: None)
+    for done, _ in enumerate(as_completed(sketches), start=1):
+        report(done, steps)
+    shuffle_parts = npartitions or max(1, len(sketches))
     records = db.from_delayed(
         [delayed(_bucket_records)(s, part) for part, s in enumerate(sketches)]
     )
@@ -147,11 +177,28 @@ def find_duplicates_dask(
         buckets.map(lambda b: (b[0], [entry for _, entry in b[1]])).map(bucket_candidates)
         .flatten().distinct(key=lambda c: (c[0], c[1])).compute()
     )  # fmt: skip
+    report(len(sketches) + 1, steps)
     scores = _distributed_jaccard(
         client, sketches, [(c[2], c[3]) for c in candidates], [(c[4], c[5]) for c in candidates]
     )
     verified = [c for c, score in zip(candidates, scores, strict=True) if score >= threshold]
-    return _assemble(client, sketches, verified, threshold=threshold, method=method)
+    if keys_of is not None and verified:
+        verified = _same_claims(verified, keys_of)
+    report(len(sketches) + 2, steps)
+    groups = _assemble(client, sketches, verified, threshold=threshold, method=method)
+    report(steps, steps)
+    return groups
+
+
+def _same_claims(verified: list[Candidate], keys_of: Keys) -> list[Candidate]:
+    """The verified pairs whose differing words do not change the claim (claims.py)."""
+    ids = sorted({c[6] for c in verified} | {c[7] for c in verified})
+    position = {opinion_id: n for n, opinion_id in enumerate(ids)}
+    keys = list(keys_of(ids))
+    first = np.array([position[c[6]] for c in verified], dtype=np.int64)
+    second = np.array([position[c[7]] for c in verified], dtype=np.int64)
+    conflicting = claims.conflicting_pairs(keys, first, second)
+    return [c for c, bad in zip(verified, conflicting.tolist(), strict=True) if not bad]
 
 
 def _assemble(

@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -103,6 +104,12 @@ def _lexicon_index() -> dict[str, list[_Entry]]:
 _LEXICON = _lexicon_index()
 
 
+@lru_cache(maxsize=262_144)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=262_144)
 def _word_fits(written: str, word: str, *, strict: bool) -> bool:
     if fold(written) != fold(word):
         return False
@@ -117,7 +124,10 @@ def lexicon_hits(text: str) -> list[tuple[str, int]]:
     words = list(_WORD.finditer(text))
     hits: list[tuple[str, int]] = []
     for i, match in enumerate(words):
-        for entry in _LEXICON.get(fold(match.group(0)), ()):
+        entries = _LEXICON.get(_fold_word(match.group(0)))
+        if entries is None:
+            continue
+        for entry in entries:
             chunk = words[i : i + len(entry.words)]
             if len(chunk) == len(entry.words) and all(
                 _word_fits(m.group(0), w, strict=entry.strict)
