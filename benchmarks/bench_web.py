@@ -188,7 +188,11 @@ def server(args: list[str], env: dict[str, str], pids: list[int] | None = None) 
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)  # graceful: in-flight submissions drain first
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def latency(client: httpx.Client, url: str, count: int) -> tuple[float, float]:

@@ -12,6 +12,7 @@ from huey import Huey
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from ykien.analysis import tallies
 from ykien.analysis.models import AnalysisRun, RunStatus
 from ykien.analysis.pipeline import DaskExecutor, Executor, LocalExecutor, RunContext, run_pipeline
 from ykien.audit import service as audit
@@ -107,6 +108,8 @@ def _finish(
     with Session(engine, expire_on_commit=False) as session, session.begin():
         run = session.get_one(AnalysisRun, run_id)
         run.status, run.finished_at, run.error = status, utcnow(), error
+        if status == RunStatus.DONE:  # the de-duplicated counts from the new campaigns
+            tallies.refresh_campaign_tallies(session=session, consultation_id=run.consultation_id)
         if stats is not None:
             run.stats_json = json.dumps(stats, ensure_ascii=False)
         audit.record(
