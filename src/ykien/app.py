@@ -123,7 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = make_templates(settings)
     # sign-in failures and per-client request rates, shared by every process
     app.state.limiter = make_limiter(settings.resolved_limiter_url, session_factory)
-    _add_middleware(app, settings)
+    _add_middleware(app, settings, intake)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in _routers():
         app.include_router(router)
@@ -167,7 +167,7 @@ def _routers() -> tuple[APIRouter, ...]:
     )
 
 
-def _add_middleware(app: FastAPI, settings: Settings) -> None:
+def _add_middleware(app: FastAPI, settings: Settings, intake: IntakeWriter) -> None:
     # added last = outermost: admission first, then headers on every answer, then input checks
     app.add_middleware(
         SessionMiddleware,
@@ -183,7 +183,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         production=settings.environment == "production",
         docs_path="/api/docs" if settings.docs_enabled else None,
     )
-    app.add_middleware(AdmissionControl, max_in_flight=settings.max_in_flight)
+    app.add_middleware(AdmissionControl, max_in_flight=settings.max_in_flight, writer=intake)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

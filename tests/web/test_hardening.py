@@ -310,3 +310,51 @@ def test_beyond_the_bound_requests_are_refused_at_once_with_retry_after() -> Non
     assert all(headers[b"retry-after"] == b"1" for _s, headers in refused)
     assert sorted(status for status, _h in answers) == [200, 200, 503, 503, 503]
     assert guard.in_flight == 0
+
+
+def test_a_standing_intake_refuses_api_submissions_before_reading_them() -> None:
+    """While the intake would refuse, an API submission is answered 503 by the outermost
+    layer (the app never runs for it); other requests and the browser's form go through."""
+    reached: list[str] = []
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        reached.append(f"{scope['method']} {scope['path']}")
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    class Writer:
+        full = True
+
+        def overloaded(self) -> bool:
+            return self.full
+
+    writer = Writer()
+    guard = AdmissionControl(app, max_in_flight=100, writer=writer)  # type: ignore[arg-type]
+
+    def status(method: str, path: str) -> tuple[int, dict[bytes, bytes]]:
+        sent: list[dict[str, object]] = []
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            sent.append(message)
+
+        async def receive():  # type: ignore[no-untyped-def]
+            raise AssertionError("the body of a refused submission is never read")
+
+        scope = {"type": "http", "method": method, "path": path, "headers": []}
+        done = threading.Thread(target=asyncio.run, args=(guard(scope, receive, send),))
+        done.start()
+        done.join(timeout=30)
+        return sent[0]["status"], dict(sent[0]["headers"])  # type: ignore[return-value, arg-type]
+
+    code, headers = status("POST", "/api/v1/consultations/7/opinions")
+    assert (code, headers[b"retry-after"]) == (503, b"1")
+    assert status("GET", "/api/v1/consultations/7/opinions")[0] == 201
+    assert status("POST", "/c/7/opinions")[0] == 201  # the form: redrawn by the intake
+    writer.full = False
+    assert status("POST", "/api/v1/consultations/7/opinions")[0] == 201
+    assert reached == [
+        "GET /api/v1/consultations/7/opinions",
+        "POST /c/7/opinions",
+        "POST /api/v1/consultations/7/opinions",
+    ]
+    assert guard.refused == 1

@@ -204,7 +204,7 @@ class IntakeWriter:
         One still waiting `budget` seconds after its request arrived is refused when its turn
         comes instead of being stored: its client has probably given up, and a retry with the
         same Idempotency-Key stores it then."""
-        if self.standing_delay > self.target or self._queue.qsize() >= self.max_queue:
+        if self.overloaded():
             self.refused += 1
             raise Overloaded()
         arrived = request_arrived.get() or time.monotonic()
@@ -212,6 +212,11 @@ class IntakeWriter:
         self._ensure_started()
         self._queue.put((submission, credential, future, arrived + self.budget))
         return await asyncio.wrap_future(future)
+
+    def overloaded(self) -> bool:
+        """True while a new submission would be refused at once (a standing queue, or a full
+        one): the web app's admission control asks before reading the request at all."""
+        return self.standing_delay > self.target or self._queue.qsize() >= self.max_queue
 
     def _ensure_started(self) -> None:
         if self._thread is not None and self._thread.is_alive():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from collections.abc import Iterable
 
@@ -158,6 +159,9 @@ class InputGuard:
                 await refuse(scope, send, error.status)
 
 
+SUBMISSION_PATH = re.compile(r"^/api/v1/consultations/[0-9]+/opinions$")
+
+
 class AdmissionControl:
     """At most `max_in_flight` requests in progress in this process; beyond, 503 at once.
 
@@ -165,9 +169,16 @@ class AdmissionControl:
     waited past their budget (their client has likely given up; see opinions.intake).
     """
 
-    def __init__(self, app: ASGIApp, max_in_flight: int, retry_after: int = 1) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_in_flight: int,
+        retry_after: int = 1,
+        writer: intake.IntakeWriter | None = None,
+    ) -> None:
         self.app = app
         self.max_in_flight = max_in_flight
+        self.writer = writer  # the intake whose standing queue refuses API submissions
         self.in_flight = 0
         self.retry_after = str(retry_after).encode()
         self.refused = 0
@@ -176,7 +187,7 @@ class AdmissionControl:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.in_flight >= self.max_in_flight:
+        if self.in_flight >= self.max_in_flight or self._intake_full(scope):
             self.refused += 1
             await refuse(scope, send, 503, [(b"retry-after", self.retry_after)])
             return
@@ -186,6 +197,18 @@ class AdmissionControl:
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
+
+    def _intake_full(self, scope: Scope) -> bool:
+        """An API submission while the intake would refuse it anyway: refused here, before
+        its body, its credential and its input are read (a refusal must cost next to nothing,
+        or refusing a flood starves the submissions being stored). The browser's form is let
+        through: the intake's refusal draws the form again with the typed text."""
+        return (
+            self.writer is not None
+            and scope.get("method") == "POST"
+            and SUBMISSION_PATH.match(str(scope.get("path", ""))) is not None
+            and self.writer.overloaded()
+        )
 
 
 CSP = (
