@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
+from typing import Literal
 
 from ykien.events.clean import Removed, clean_report
 from ykien.events.dates import anchored_year, event_dates, report_date
@@ -19,7 +20,8 @@ from ykien.events.documents import cited_documents, drafts
 from ykien.events.mentions import DateMention, Mention, lower_key, word_key
 from ykien.events.mentions import mention as _mention
 from ykien.events.mentions import sentences as _sentences
-from ykien.events.roles import statements
+from ykien.events.role_model import default_model
+from ykien.events.roles import ViewModel, statements
 from ykien.text import fold, name_key
 
 # A title longer than this is a paragraph, not a headline.
@@ -29,6 +31,9 @@ HEADER_LINES = 12
 MAX_NAME_WORDS = 5
 MIN_NAME_WORDS = 2
 MAX_PLACE_WORDS = 12
+# The learned sentence-role model beside the rules (roles.py, role_model.py): measured by
+# `python -m evals.event_roles`, kept only while it helps.
+USE_ROLE_MODEL = False
 
 
 @dataclass(frozen=True)
@@ -220,8 +225,14 @@ _ACRONYM_IN_BRACKETS = re.compile(r"\([^()]{1,20}\)")
 # Entry point
 
 
-def extract_event(raw: str) -> EventProposal:
-    """Clean the report, then propose the event's fields with their spans in the cleaned text."""
+def extract_event(
+    raw: str, *, role_model: ViewModel | None | Literal["default"] = "default"
+) -> EventProposal:
+    """Clean the report, then propose the event's fields with their spans in the cleaned text.
+
+    `role_model`: the learned model consulted beside the role rules ("default": the package's,
+    trained on first use, when USE_ROLE_MODEL; None: the rules alone).
+    """
     text, removed = clean_report(raw)
     words = _words(text)
     organisations = _organisations(text, words)
@@ -230,7 +241,9 @@ def extract_event(raw: str) -> EventProposal:
     resolutions, legal_documents = cited_documents(text)
     title = _title(text)
     kind, kind_at = _kind(text, title, sentences)
-    roles = statements(text, sentences)
+    if role_model == "default":
+        role_model = default_model() if USE_ROLE_MODEL else None
+    roles = statements(text, sentences, role_model)
     proposal = EventProposal(text=text, removed=removed)
     proposal.title = title
     proposal.kind = kind
