@@ -545,7 +545,11 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
             org = inner
         if org is not None and (words[i + n].spaced or org is inner):
             end_char = org.end
-            while last + 1 < len(words) and words[last + 1].end <= org.end:
+            # "Chủ nhiệm Ủy ban Kinh tế của Quốc hội": the body the organisation belongs to
+            owner = org_by_start.get(end_char + len(" của ")) if text.startswith(" của ", end_char) else None
+            if owner is not None:
+                end_char = owner.end
+            while last + 1 < len(words) and words[last + 1].end <= end_char:
                 last += 1
         elif head in _TITLES_NEEDING_ORG:
             i += 1

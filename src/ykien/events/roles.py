@@ -86,6 +86,12 @@ _EVALUATIVE = re.compile(
     r"(?!\w)"
 )
 _WEAK_OPINION_CUES = ("cho biết", "ý kiến")
+# "đề cập đến ...", "nhấn mạnh vai trò ...", "nói riêng": a topic named, or no speech at all.
+_NOT_SPEECH = re.compile(r"\s*(?:đến|tới|riêng|chung|tầm quan trọng|vai trò)(?!\w)")
+# "đây là hội nghị quan trọng ...", "đây là lần đầu tiên ...": about the event, not the draft.
+_ABOUT_THE_EVENT = re.compile(
+    r"(?:đây|đó) là (?:hội nghị|hội thảo|tọa đàm|lần|dịp|buổi|hoạt động|sự kiện|kỳ họp|phiên)(?!\w)"
+)
 # Sentences that announce the consultation rather than voice an opinion.
 _ANNOUNCE_CUES = ("lấy ý kiến", "xin ý kiến", "tổ chức", "góp ý vào dự thảo", "góp ý dự thảo")
 _ENUMERATION_CUES = ("tập trung", "các vấn đề", "các nội dung", "như sau", "cụ thể", "gồm")
@@ -271,14 +277,23 @@ def _opinion_or_reporting(key: str) -> tuple[str | None, int]:
     evaluative = _EVALUATIVE.search(key) is not None
     if strong is not None and re.match(r"\s*(?:như vậy|như thế)(?!\w)", key[strong[1] :]):
         return "reporting", -1
+    if strong is not None and _NOT_SPEECH.match(key, strong[1]):
+        return "reporting", -1
+    if strong is not None and _ABOUT_THE_EVENT.match(key, _view_start(key, strong[1])):
+        return "reporting", -1
     if strong is not None and not (strong[0] in ("phát biểu", "nói", "góp ý") and not evaluative):
         return "opinion", strong[1]
     weak = _first_cue(key, _WEAK_OPINION_CUES)
     if weak is None:
         return ("opinion", -1) if evaluative and _stands_alone(key) else (None, -1)
-    if evaluative and not _has_cue(key, _ANNOUNCE_CUES):
-        return "opinion", weak[1] if weak[0] == "cho biết" else -1
+    # "X cho biết, ...": what follows is a fact told, even with "cần" or "chưa" in it (on the
+    # dev set none of the views so introduced was one).
     return "reporting", -1
+
+
+def _view_start(key: str, cue_end: int) -> int:
+    after = _AFTER_VERB.match(key, cue_end)
+    return after.end() if after else cue_end
 
 
 def _stands_alone(key: str) -> bool:
