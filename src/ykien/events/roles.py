@@ -70,9 +70,9 @@ _RECOMMENDATION_CUES = (
 # A request word used as a noun ("kiến nghị của cử tri", "đồng tình với đề xuất này").
 _NOUN_BEFORE = re.compile(
     r"(?:các|những|với|trả lời|tiếp thu|giải quyết|tổng hợp|ý kiến,|ý kiến|nhiều|mọi|"
-    r"lời|theo|đơn|thư|văn bản|như|thủ tục)\s*$"
+    r"lời|theo|đơn|thư|văn bản|như|thủ tục|có|thật sự)\s*$"
 )
-_NOUN_AFTER = re.compile(r"\s*(?:thiết|của|này|trên|đó|được|nêu|đã|là|,\s*nguyện vọng)(?!\w)")
+_NOUN_AFTER = re.compile(r"\s*(?:từ|thiết|của|này|trên|đó|được|nêu|đã|là|,\s*nguyện vọng)(?!\w)")
 _STRONG_OPINION_CUES = (
     "cho rằng", "bày tỏ", "băn khoăn", "nhấn mạnh", "đề cập", "tham luận", "nhận định", "lo ngại",
     "đồng tình", "nêu rõ", "nêu lên", "nêu ý kiến", "khẳng định", "chỉ ra", "phân tích",
@@ -107,6 +107,8 @@ _QUOTE_THEN_SPEAKER = re.compile(
 )
 # "kiến nghị, đề xuất ...": a second request verb chained to the first.
 _CHAINED_REQUEST = re.compile(r"(?:\s*(?:,|và)\s*(?:kiến nghị|đề xuất|đề nghị))+")
+# "..., vì ...", "... bởi vì ...": the reason given for a request.
+_REASON = re.compile(r",?\s(?:bởi vì|vì|bởi lẽ)\s")
 _INTRODUCES = re.compile(r"\s*(?:[,:]|rằng(?!\w))")
 # What separates the reporting verb from the view: "cho rằng, ", "đề nghị: ", "nói rằng".
 _AFTER_VERB = re.compile(r"(?:\s*(?:rằng|là)(?!\w))?\s*[,:]?\s*")
@@ -248,7 +250,18 @@ def _decided(
         if chance < VETO_BELOW:
             yield Statement("reporting", sentence)
             continue
-        yield from (Statement(role, span) for span in _views(text, sentence, cue_end))
+        for span in _views(text, sentence, cue_end):
+            reason = _REASON.search(span.text) if role == "recommendation" else None
+            if reason is None or min(
+                len(span.text[: reason.start()].split()), len(span.text[reason.end() :].split())
+            ) < MIN_SPAN_WORDS:
+                yield Statement(role, span)
+                continue
+            # "đề nghị bỏ X vì Y": the request is X, the reason Y is the view behind it
+            asked = _trimmed(text, span.start, span.start + reason.start())
+            because = _trimmed(text, span.start + reason.end(), span.end)
+            yield from (Statement("recommendation", m) for m in [asked] if m is not None)
+            yield from (Statement("opinion", m) for m in [because] if m is not None)
 
 
 def sentence_role(sentence: str) -> tuple[str | None, int]:
@@ -264,7 +277,7 @@ def sentence_role(sentence: str) -> tuple[str | None, int]:
         return "explanation", -1
     if _DIRECTIVE_OPENING.match(key) or _DIRECTIVE_REQUEST.search(key) or _CONCLUDES.match(key):
         return "directive", -1
-    if request is not None and not _VOTE_COUNT.search(key):
+    if request is not None and not _VOTE_COUNT.search(key) and not key.rstrip(" ”\"").endswith("?"):
         return "recommendation", request
     if _VOTE_COUNT.search(key):
         return "reporting", -1
@@ -340,6 +353,8 @@ def _verbal_cue(key: str, cues: tuple[str, ...]) -> int | None:
         if _NOUN_AFTER.match(key, match.end()):
             continue
         chained = _CHAINED_REQUEST.match(key, match.end())
+        if chained is not None and _NOUN_AFTER.match(key, chained.end()):
+            continue  # "kiến nghị, đề xuất từ nhân dân"
         return chained.end() if chained else match.end()
     return None
 
