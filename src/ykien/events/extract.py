@@ -232,6 +232,8 @@ _UNIT_TAIL = re.compile(
 )
 # A number in an organisation's name, after these words: "Chi bộ Khu phố 3", "Phường 7".
 _NUMBERED = frozenset({"phố", "phường", "quận", "tổ", "ấp", "thôn", "khu", "đội", "xóm", "khóm"})
+# Minutes: "Địa điểm: tại Hội trường khu phố 2, Phường 7."
+_STATED_PLACE = re.compile(r"(?im)^[-–•+\s]*địa điểm\s*:\s*(?:tại\s+)?(?P<place>[^\n]*[^\s.;\n])[.;]?\s*$")
 _ACRONYM_IN_BRACKETS = re.compile(r"\([^()]{1,20}\)")
 
 
@@ -364,6 +366,8 @@ def _org_end(words: list[_Word], i: int) -> int | None:
         return None
     if _place_at(words, i):
         return None  # "Hội An" is a town
+    if words[i].key == "hội" and i + 1 < len(words) and words[i + 1].key in ("nghị", "thảo"):
+        return None  # "HỘI NGHỊ" is the event
     if i > 0 and words[i].spaced and words[i - 1].key in _SURNAMES and words[i - 1].name_like:
         return None  # "Lê Bộ Lĩnh": inside a person's name
     if i + head < len(words) and words[i + head].key == "viên":
@@ -743,7 +747,9 @@ def _title(text: str) -> Mention | None:
         return None
     for position, line in enumerate(lines[:HEADER_LINES]):
         if fold(line.text).startswith("bien ban"):
-            if len(line.text.split()) > 2 or position + 1 >= len(lines):
+            # "BIÊN BẢN" or "BIÊN BẢN HỘI NGHỊ" over the line naming the meeting
+            heading = len(line.text.split()) <= 4 and line.text.isupper()
+            if not heading or position + 1 >= len(lines):
                 return line
             return _mention(text, line.start, lines[position + 1].end)
     for line in lines[:HEADER_LINES]:
@@ -797,7 +803,11 @@ def _lead_end(title: Mention | None, sentences: list[Mention]) -> int:
 def _place(
     text: str, sentences: list[Mention], dates: list[DateMention], kind_at: int
 ) -> Mention | None:
-    """Where the event was held: "tại <place>" in the sentence of its date or its kind word."""
+    """Where the event was held: "tại <place>" in the sentence of its date or its kind word,
+    or a minutes' "Địa điểm: ..." line."""
+    stated = _STATED_PLACE.search(text)
+    if stated is not None:
+        return _mention(text, stated.start("place"), stated.end("place"))
     anchors = [date.mention.start for date in dates[:1]] + ([kind_at] if kind_at >= 0 else [])
     for anchor in anchors:
         sentence = next((s for s in sentences if s.start <= anchor < s.end), None)

@@ -109,6 +109,18 @@ _QUOTE_THEN_SPEAKER = re.compile(
 _CHAINED_REQUEST = re.compile(r"(?:\s*(?:,|và)\s*(?:kiến nghị|đề xuất|đề nghị))+")
 # "..., vì ...", "... bởi vì ...": the reason given for a request.
 _REASON = re.compile(r",?\s(?:bởi vì|vì|bởi lẽ)\s")
+# The speaker of a minutes' line, up to the colon: an honorific or a capacity, the name, maybe
+# a title after a dash, maybe "phát biểu" / "ý kiến": "Đ/c A – Bí thư chi bộ phát biểu: ...".
+_CAPITALS = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
+_SPEAKER = re.compile(
+    r"(?:[-–+•]\s*)?(?i:đ/c|đồng chí|ông|bà|anh|chị|đại biểu|cử tri|đảng viên|đoàn viên|hội viên)"
+    rf"\s+(?:[{_CAPITALS}][^\s:;,.]*\s*){{1,5}}(?:\s*[-–—(]\s*[^:;.!?\n]{{2,100}}?)?"
+    r"(?:\s(?i:phát biểu|ý kiến|nêu ý kiến|góp ý|trao đổi|nói))?\s*:\s*"
+)
+_NOT_A_SPEAKER = re.compile(
+    r"(?<!\w)(?:kết luận|chỉ đạo|tổng kết|giải trình|trả lời|tiếp thu|trình bày|báo cáo|thông qua|"
+    r"quán triệt|giao|yêu cầu|đề nghị|kiến nghị|đề xuất)(?!\w)"
+)
 _INTRODUCES = re.compile(r"\s*(?:[,:]|rằng(?!\w))")
 # What separates the reporting verb from the view: "cho rằng, ", "đề nghị: ", "nói rằng".
 _AFTER_VERB = re.compile(r"(?:\s*(?:rằng|là)(?!\w))?\s*[,:]?\s*")
@@ -210,12 +222,16 @@ def _quoted_group(text: str, sentences: list[Mention], index: int) -> tuple[Ment
         if "\n" in text[first.start : sentences[last].end]:
             break  # a quotation does not run over a paragraph
         own, _ = sentence_role(sentences[last].text)
+        closing = _closes_quote(sentences[last].text) or text[sentences[last].end :][:1] in ("”", '"')
         if own in ("recommendation", "commitment", "directive", "explanation") or (
-            own == "opinion" and not _closes_quote(sentences[last].text)
+            own == "opinion" and not closing
         ):
             break  # a view of its own inside the quotation: one item each
+        end = sentences[last].end
+        if text[end : end + 1] in ("”", '"'):
+            return mention(text, first.start, end + 1), last  # the closing quote after the stop
         if _closes_quote(sentences[last].text):
-            return mention(text, first.start, sentences[last].end), last
+            return mention(text, first.start, end), last
     return first, index
 
 
@@ -269,6 +285,15 @@ def sentence_role(sentence: str) -> tuple[str | None, int]:
     key = lower_key(sentence)
     if _CAPTION.search(key) or _ONLY_SPOKE.search(key.rstrip(" .")):
         return "caption", -1
+    speaker = _SPEAKER.match(sentence)
+    if speaker is not None and _NOT_A_SPEAKER.search(key, 0, speaker.end()):
+        speaker = None  # "Ông A kết luận: ...", "Bà B trả lời: ...": not a view
+    if speaker is not None and len(key) - speaker.end() >= MIN_ITEM_CHARS:
+        # minutes: "Đ/c A – Bí thư chi bộ phát biểu: ...", "Ông B – Tổ dân phố 1: ..."
+        said, said_end = sentence_role(sentence[speaker.end() :])
+        if said in (None, "reporting", "opinion"):
+            return "opinion", speaker.end() + max(said_end, 0) if said == "opinion" else speaker.end()
+        return said, speaker.end() + said_end if said_end >= 0 else -1
     if _has_cue(key, _COMMITMENT_CUES):
         return "commitment", -1
     explanation = _cues_pattern(_EXPLANATION_CUES).search(key)
