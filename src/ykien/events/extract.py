@@ -140,7 +140,8 @@ _ORG_HEADS_NAMED = _phrases(
 _ORG_LOWER_PAIRS = frozenset({("chiến", "binh"), ("nông", "thôn"), ("đào", "tạo")})
 _TITLE_HEADS = _phrases(
     "ủy viên bộ chính trị|ủy viên trung ương đảng|ủy viên ban thường vụ|"
-    "ủy viên ban chấp hành|ủy viên|chi ủy viên|đảng ủy viên|thành ủy viên|tỉnh ủy viên|huyện ủy viên|quận ủy viên|"
+    "ủy viên ban chấp hành|ủy viên|chi ủy viên|đảng ủy viên|thành ủy viên|tỉnh ủy viên|"
+    "huyện ủy viên|quận ủy viên|"
     "đảng ủy viên|tổng bí thư|phó bí thư thường trực|phó bí thư|bí thư|chủ tịch nước|"
     "phó chủ tịch nước|phó chủ tịch thường trực|phó chủ tịch|chủ tịch|phó chủ nhiệm|"
     "chủ nhiệm|thủ tướng|phó thủ tướng|bộ trưởng|thứ trưởng|phó trưởng ban thường trực|"
@@ -233,7 +234,9 @@ _UNIT_TAIL = re.compile(
 # A number in an organisation's name, after these words: "Chi bộ Khu phố 3", "Phường 7".
 _NUMBERED = frozenset({"phố", "phường", "quận", "tổ", "ấp", "thôn", "khu", "đội", "xóm", "khóm"})
 # Minutes: "Địa điểm: tại Hội trường khu phố 2, Phường 7."
-_STATED_PLACE = re.compile(r"(?im)^[-–•+\s]*địa điểm\s*:\s*(?:tại\s+)?(?P<place>[^\n]*[^\s.;\n])[.;]?\s*$")
+_STATED_PLACE = re.compile(
+    r"(?im)^[-–•+\s]*địa điểm\s*:\s*(?:tại\s+)?(?P<place>[^\n]*[^\s.;\n])[.;]?\s*$"
+)
 _ACRONYM_IN_BRACKETS = re.compile(r"\([^()]{1,20}\)")
 
 
@@ -242,7 +245,7 @@ _ACRONYM_IN_BRACKETS = re.compile(r"\([^()]{1,20}\)")
 
 
 def extract_event(
-    raw: str, *, role_model: ViewModel | None | Literal["default"] = "default"
+    raw: str, *, role_model: ViewModel | Literal["default"] | None = "default"
 ) -> EventProposal:
     """Clean the report, then propose the event's fields with their spans in the cleaned text.
 
@@ -550,7 +553,11 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
         if org is not None and (words[i + n].spaced or org is inner):
             end_char = org.end
             # "Chủ nhiệm Ủy ban Kinh tế của Quốc hội": the body the organisation belongs to
-            owner = org_by_start.get(end_char + len(" của ")) if text.startswith(" của ", end_char) else None
+            owner = (
+                org_by_start.get(end_char + len(" của "))
+                if text.startswith(" của ", end_char)
+                else None
+            )
             if owner is not None:
                 end_char = owner.end
             while last + 1 < len(words) and words[last + 1].end <= end_char:

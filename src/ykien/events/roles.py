@@ -52,10 +52,13 @@ _DIRECTIVE_OPENING = re.compile(r"(?:phát biểu\s+)?(?:kết luận|chỉ đ�
 # "Đ/c Nguyễn Văn A kết luận: ...", "Thay mặt chủ trì, đồng chí B kết luận, ...": the chair sums up.
 _CONCLUDES = re.compile(r"^[^:;.]{0,120}?(?<!\w)(?:kết luận|chỉ đạo)\s*[:,]")
 # "288/396 ý kiến (72,7%) tán thành ...": the count of a vote is reporting, not a view.
-_VOTE_COUNT = re.compile(r"\d+\s*/\s*\d+\s+(?:ý kiến|đại biểu|phiếu)|\d+(?:[,.]\d+)?\s*%\s*(?:\)\s*)?tán thành")
+_VOTE_COUNT = re.compile(
+    r"\d+\s*/\s*\d+\s+(?:ý kiến|đại biểu|phiếu)|\d+(?:[,.]\d+)?\s*%\s*(?:\)\s*)?tán thành"
+)
 # Minutes' section headings (biên bản): what is said under them.
 _MINUTES_HEADING = re.compile(
-    r"^(?:[ivx]+|\d+|[a-z])?[.)/]?\s*(?P<name>thành phần(?: tham dự| tham gia)?|nội dung(?: cuộc họp| hội nghị| buổi [a-zà-ỹ ]+)?|"
+    r"^(?:[ivx]+|\d+|[a-z])?[.)/]?\s*(?P<name>thành phần(?: tham dự| tham gia)?|"
+    r"nội dung(?: cuộc họp| hội nghị| buổi [a-zà-ỹ ]+)?|"
     r"diễn biến(?: cuộc họp| hội nghị)?|kết luận(?: của chủ trì| của chủ tọa| hội nghị| cuộc họp)?|"
     r"ý kiến thảo luận|thảo luận|biểu quyết|kết thúc)\s*:?\s*$"
 )
@@ -222,7 +225,10 @@ def _quoted_group(text: str, sentences: list[Mention], index: int) -> tuple[Ment
         if "\n" in text[first.start : sentences[last].end]:
             break  # a quotation does not run over a paragraph
         own, _ = sentence_role(sentences[last].text)
-        closing = _closes_quote(sentences[last].text) or text[sentences[last].end :][:1] in ("”", '"')
+        closing = _closes_quote(sentences[last].text) or text[sentences[last].end :][:1] in (
+            "”",
+            '"',
+        )
         if own in ("recommendation", "commitment", "directive", "explanation") or (
             own == "opinion" and not closing
         ):
@@ -236,9 +242,11 @@ def _quoted_group(text: str, sentences: list[Mention], index: int) -> tuple[Ment
 
 
 def _opens_quote(sentence: str) -> bool:
-    return sentence.count("“") > sentence.count("”") or (
-        "“" not in sentence and sentence.count('"') % 2 == 1 and sentence.lstrip()[:1] != '"'
-    ) or (sentence.lstrip()[:1] == '"' and sentence.count('"') == 1)
+    return (
+        sentence.count("“") > sentence.count("”")
+        or ("“" not in sentence and sentence.count('"') % 2 == 1 and sentence.lstrip()[:1] != '"')
+        or (sentence.lstrip()[:1] == '"' and sentence.count('"') == 1)
+    )
 
 
 def _closes_quote(sentence: str) -> bool:
@@ -268,9 +276,13 @@ def _decided(
             continue
         for span in _views(text, sentence, cue_end):
             reason = _REASON.search(span.text) if role == "recommendation" else None
-            if reason is None or min(
-                len(span.text[: reason.start()].split()), len(span.text[reason.end() :].split())
-            ) < MIN_SPAN_WORDS:
+            if (
+                reason is None
+                or min(
+                    len(span.text[: reason.start()].split()), len(span.text[reason.end() :].split())
+                )
+                < MIN_SPAN_WORDS
+            ):
                 yield Statement(role, span)
                 continue
             # "đề nghị bỏ X vì Y": the request is X, the reason Y is the view behind it
@@ -292,7 +304,9 @@ def sentence_role(sentence: str) -> tuple[str | None, int]:
         # minutes: "Đ/c A – Bí thư chi bộ phát biểu: ...", "Ông B – Tổ dân phố 1: ..."
         said, said_end = sentence_role(sentence[speaker.end() :])
         if said in (None, "reporting", "opinion"):
-            return "opinion", speaker.end() + max(said_end, 0) if said == "opinion" else speaker.end()
+            return "opinion", speaker.end() + max(
+                said_end, 0
+            ) if said == "opinion" else speaker.end()
         return said, speaker.end() + said_end if said_end >= 0 else -1
     if _has_cue(key, _COMMITMENT_CUES):
         return "commitment", -1
@@ -302,7 +316,7 @@ def sentence_role(sentence: str) -> tuple[str | None, int]:
         return "explanation", -1
     if _DIRECTIVE_OPENING.match(key) or _DIRECTIVE_REQUEST.search(key) or _CONCLUDES.match(key):
         return "directive", -1
-    if request is not None and not _VOTE_COUNT.search(key) and not key.rstrip(" ”\"").endswith("?"):
+    if request is not None and not _VOTE_COUNT.search(key) and not key.rstrip(' ”"').endswith("?"):
         return "recommendation", request
     if _VOTE_COUNT.search(key):
         return "reporting", -1
