@@ -4,8 +4,8 @@ Reports are built from the real articles of ../shared/data/vn-news (YKIEN_SHARED
 that mention a consultation, several articles joined under one headline until about 1,500
 words; without the data, from the reports of tests/events/reports. Prints the time of
 ykien.events.extract.extract_event (cleaning, dates, people, documents, sentence roles) on all
-of them, the time of the pre-issue extractor (read from git history by evals.events) on the same reports, and the
-ratio. Target: at most 60 s for 1,000 reports on this machine.
+of them, the time of the pre-issue extractor (read from git history by evals.events) on the
+same reports, and the ratio. Target: at most 60 s for 1,000 reports on this machine.
 """
 
 from __future__ import annotations
