@@ -4,8 +4,8 @@ Reports are built from the real articles of ../shared/data/vn-news (YKIEN_SHARED
 that mention a consultation, several articles joined under one headline until about 1,500
 words; without the data, from the reports of tests/events/reports. Prints the time of
 ykien.events.extract.extract_event (cleaning, dates, people, documents, sentence roles) on all
-of them, the time of the frozen pre-issue extractor (evals/frozen) on the same reports, and the
-ratio. Target: at most 60 s for 1,000 reports on this machine.
+of them, the time of the pre-issue extractor (read from git history by evals.events) on the
+same reports, and the ratio. Target: at most 60 s for 1,000 reports on this machine.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evals.frozen.events_extract_v1 import extract_event as frozen_extract
+from evals.events import _frozen_extractor
 from ykien.events.extract import extract_event
 from ykien.text import nfc
 
@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> None:
     reports = make_reports(count)
     mean_words = sum(len(r.split()) for r in reports) / len(reports)
     ours, ours_cpu = timed(extract_event, reports)
+    # the pre-issue-14 extractor, read from git history (evals.events keeps no copy of it)
+    frozen_extract = _frozen_extractor()
+    if frozen_extract is None:
+        raise SystemExit("the extractor before issue 14 is not in this checkout's history")
     before, before_cpu = timed(frozen_extract, reports)
     print(f"event extraction: {count:,} reports of {mean_words:,.0f} words on average")
     print(f"  ykien.events.extract  {ours:7.2f} s wall  {ours_cpu:7.2f} s CPU")

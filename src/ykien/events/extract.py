@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
+from typing import Literal
 
 from ykien.events.clean import Removed, clean_report
 from ykien.events.dates import anchored_year, event_dates, report_date
@@ -19,7 +20,8 @@ from ykien.events.documents import cited_documents, drafts
 from ykien.events.mentions import DateMention, Mention, lower_key, word_key
 from ykien.events.mentions import mention as _mention
 from ykien.events.mentions import sentences as _sentences
-from ykien.events.roles import statements
+from ykien.events.role_model import default_model
+from ykien.events.roles import ViewModel, statements
 from ykien.text import fold, name_key
 
 # A title longer than this is a paragraph, not a headline.
@@ -29,6 +31,9 @@ HEADER_LINES = 12
 MAX_NAME_WORDS = 5
 MIN_NAME_WORDS = 2
 MAX_PLACE_WORDS = 12
+# The learned sentence-role model beside the rules (roles.py, role_model.py): measured by
+# `python -m evals.event_roles`, kept only while it helps.
+USE_ROLE_MODEL = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ _PLACES = _phrases(
     "Quảng Nam|Quảng Ngãi|Bình Định|Phú Yên|Khánh Hòa|Ninh Thuận|Bình Thuận|Kon Tum|Gia Lai|"
     "Đắk Lắk|Đắk Nông|Lâm Đồng|Bình Phước|Tây Ninh|Bình Dương|Đồng Nai|Bà Rịa - Vũng Tàu|"
     "Bà Rịa|Vũng Tàu|Long An|Tiền Giang|Bến Tre|Trà Vinh|Vĩnh Long|Đồng Tháp|An Giang|"
-    "Kiên Giang|Hậu Giang|Sóc Trăng|Bạc Liêu|Cà Mau|Việt Nam|Trung Quốc|Hoa Kỳ|Lào|"
+    "Hội An|Kiên Giang|Hậu Giang|Sóc Trăng|Bạc Liêu|Cà Mau|Việt Nam|Trung Quốc|Hoa Kỳ|Lào|"
     "Campuchia"
 )
 _ADMIN_WORDS = _phrases("thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường|tp|tp.")
@@ -122,19 +127,21 @@ _ORG_HEADS_ALONE = _phrases(
     "đoàn đại biểu quốc hội|đoàn đbqh|tòa án nhân dân|viện kiểm sát nhân dân|công đoàn|"
     "liên đoàn lao động|hội cựu chiến binh|hội liên hiệp phụ nữ|hội nông dân|đoàn thanh niên|"
     "ủy ban thường vụ quốc hội|văn phòng chính phủ|văn phòng quốc hội|ban tổ chức|"
-    "ủy ban kiểm tra|hội đồng|ủy ban"
+    "ủy ban kiểm tra|hội đồng|ủy ban|ban soạn thảo|ban biên tập|tổ biên tập|kiểm toán nhà nước|"
+    "đảng|unesco|unicef|undp|who|wto|asean|apec|imf|vcci|vnpt|evn|tand|vksnd|bhxh|ubmttq"
 )
 # Heads that need a capitalised name after them ("Sở Tư pháp", not "Bộ công cụ").
 _ORG_HEADS_NAMED = _phrases(
-    "tổng cục|chi cục|học viện|bệnh viện|trung tâm|tổng công ty|công ty|ngân hàng|"
+    "tổng cục|chi cục|chi hội|chi đoàn|học viện|bệnh viện|trung tâm|tổng công ty|công ty|ngân hàng|"
     "câu lạc bộ|hiệp hội|liên hiệp|liên đoàn|tập đoàn|văn phòng|tiểu ban|đại học|"
-    "sở|bộ|ban|hội|đoàn|cục|vụ|viện|trường|báo|đài|quỹ|khối|phòng"
+    "sở|bộ|ban|hội|đoàn|cục|vụ|viện|trường|đài|quỹ|khối|phòng"
 )
 # Two lower-case words may follow a capitalised one only in these ("Hội Cựu chiến binh").
 _ORG_LOWER_PAIRS = frozenset({("chiến", "binh"), ("nông", "thôn"), ("đào", "tạo")})
 _TITLE_HEADS = _phrases(
     "ủy viên bộ chính trị|ủy viên trung ương đảng|ủy viên ban thường vụ|"
-    "ủy viên ban chấp hành|ủy viên|thành ủy viên|tỉnh ủy viên|huyện ủy viên|quận ủy viên|"
+    "ủy viên ban chấp hành|ủy viên|chi ủy viên|đảng ủy viên|thành ủy viên|tỉnh ủy viên|"
+    "huyện ủy viên|quận ủy viên|"
     "đảng ủy viên|tổng bí thư|phó bí thư thường trực|phó bí thư|bí thư|chủ tịch nước|"
     "phó chủ tịch nước|phó chủ tịch thường trực|phó chủ tịch|chủ tịch|phó chủ nhiệm|"
     "chủ nhiệm|thủ tướng|phó thủ tướng|bộ trưởng|thứ trưởng|phó trưởng ban thường trực|"
@@ -144,6 +151,8 @@ _TITLE_HEADS = _phrases(
     "phó chánh văn phòng|chánh văn phòng|chánh thanh tra|phó chánh án|chánh án|"
     "phó tổng thư ký|tổng thư ký|thư ký|phó tổng biên tập|tổng biên tập|tổng thanh tra|"
     "tổng kiểm toán nhà nước|đại biểu quốc hội|đại biểu hđnd|người phát ngôn|chủ tọa|"
+    "chi hội trưởng|chi hội phó|tổ trưởng|tổ phó|trưởng khu phố|trưởng thôn|trưởng ấp|"
+    "trưởng bản|trưởng ban công tác mặt trận|"
     "phó trưởng|trưởng"
 )
 # Titles that must be written with a capital and have an organisation after them.
@@ -193,7 +202,8 @@ _EVENT_VERBS = ("tổ chức", "diễn ra", "khai mạc", "chủ trì", "họp",
 # ---------------------------------------------------------------------------------------------
 # Regular expressions
 
-_WORD = re.compile(r"[^\W_]+(?:[.'’/][^\W_]+)*")
+_UPPER = "A-ZĐÂĂÊÔƠƯ"
+_WORD = re.compile(rf"[{_UPPER}]+(?:[&-][{_UPPER}]+)+|[^\W_]+(?:[.'’/][^\W_]+)*")
 _PLACE = re.compile(r"(?<!\w)tại\s+(?P<place>[^\W\d_][^,.;:()\n“”\"]*)")
 _PLACE_START = re.compile(
     r"(?:hội trường|trụ sở|nhà văn hóa|nhà văn hoá|phòng họp|khách sạn|trung tâm|cung văn hóa|"
@@ -213,6 +223,20 @@ _NOT_PLACES = re.compile(
 _ORGANISER_GAP = frozenset(
     {"và", "cùng", "với", "phối", "hợp", "đã", "vừa", "mới", "đồng", "liên", "tịch", "do", ","}
 )
+# "Bí thư chi bộ", "Tổ trưởng tổ dân phố 5", "Trưởng ban công tác Mặt trận khu phố 3": a
+# grassroots unit written in lower case after the title (no organisation name follows).
+_UNIT_TAIL = re.compile(
+    r"\s(?:chi bộ|chi đoàn|chi hội|chi ủy|tổ dân phố|tổ đảng|tổ|khu phố|thôn|ấp|bản|xóm|khóm|"
+    r"khu dân cư|cụm dân cư|đảng ủy|đảng bộ|hội|đoàn)(?:\s+(?:số\s+)?\d{1,3}(?![\d/.,]\d)|"
+    r"\s+(?-i:[A-ZĐ])[^\W\d_]*){0,4}(?!\w)",
+    re.IGNORECASE,
+)
+# A number in an organisation's name, after these words: "Chi bộ Khu phố 3", "Phường 7".
+_NUMBERED = frozenset({"phố", "phường", "quận", "tổ", "ấp", "thôn", "khu", "đội", "xóm", "khóm"})
+# Minutes: "Địa điểm: tại Hội trường khu phố 2, Phường 7."
+_STATED_PLACE = re.compile(
+    r"(?im)^[-–•+\s]*địa điểm\s*:\s*(?:tại\s+)?(?P<place>[^\n]*[^\s.;\n])[.;]?\s*$"
+)
 _ACRONYM_IN_BRACKETS = re.compile(r"\([^()]{1,20}\)")
 
 
@@ -220,8 +244,14 @@ _ACRONYM_IN_BRACKETS = re.compile(r"\([^()]{1,20}\)")
 # Entry point
 
 
-def extract_event(raw: str) -> EventProposal:
-    """Clean the report, then propose the event's fields with their spans in the cleaned text."""
+def extract_event(
+    raw: str, *, role_model: ViewModel | Literal["default"] | None = "default"
+) -> EventProposal:
+    """Clean the report, then propose the event's fields with their spans in the cleaned text.
+
+    `role_model`: the learned model consulted beside the role rules ("default": the package's,
+    trained on first use, when USE_ROLE_MODEL; None: the rules alone).
+    """
     text, removed = clean_report(raw)
     words = _words(text)
     organisations = _organisations(text, words)
@@ -230,7 +260,9 @@ def extract_event(raw: str) -> EventProposal:
     resolutions, legal_documents = cited_documents(text)
     title = _title(text)
     kind, kind_at = _kind(text, title, sentences)
-    roles = statements(text, sentences)
+    if role_model == "default":
+        role_model = default_model() if USE_ROLE_MODEL else None
+    roles = statements(text, sentences, role_model)
     proposal = EventProposal(text=text, removed=removed)
     proposal.title = title
     proposal.kind = kind
@@ -286,8 +318,11 @@ def _words(text: str) -> list[_Word]:
     for match in _WORD.finditer(text):
         spaced = previous_end >= 0 and text[previous_end : match.start()] == " "
         written = match.group(0)
-        words.append(_Word(written, word_key(written), match.start(), match.end(), spaced))
-        previous_end = match.end()
+        end = match.end()
+        if written in ("TP", "Tp") and text[end : end + 2] == ". ":
+            written, end = written + ".", end + 1  # "Đoàn TP. Hồ Chí Minh"
+        words.append(_Word(written, word_key(written), match.start(), end, spaced))
+        previous_end = end
     return words
 
 
@@ -329,8 +364,15 @@ def _org_end(words: list[_Word], i: int) -> int | None:
     alone = _phrase_at(words, i, _ORG_HEADS_ALONE)
     named = 0 if alone else _phrase_at(words, i, _ORG_HEADS_NAMED)
     head = alone or named
-    if not head or (named == 1 and _person_starts(words, i)):
+    delegation = words[i].key == "đoàn" and i + 1 < len(words) and _place_at(words, i + 1) > 0
+    if not head or (named == 1 and _person_starts(words, i) and not delegation):
         return None
+    if _place_at(words, i):
+        return None  # "Hội An" is a town
+    if words[i].key == "hội" and i + 1 < len(words) and words[i + 1].key in ("nghị", "thảo"):
+        return None  # "HỘI NGHỊ" is the event
+    if i > 0 and words[i].spaced and words[i - 1].key in _SURNAMES and words[i - 1].name_like:
+        return None  # "Lê Bộ Lĩnh": inside a person's name
     if i + head < len(words) and words[i + head].key == "viên":
         return None  # "Thành ủy viên" is a title
     if i > 0 and words[i - 1].key == "xã":
@@ -339,7 +381,58 @@ def _org_end(words: list[_Word], i: int) -> int | None:
     extended = _org_tail(words, end)
     if named and (extended == end or not _starts_name(words, end)):
         return None
-    return extended
+    if alone and _generic(words, i, end, extended):
+        return None
+    return _listed_name(words, extended)
+
+
+# Local bodies named without their place are generic ("UBND cấp tỉnh", "Hội đồng nhân dân").
+_GENERIC_HEADS = frozenset(
+    {("ubnd",), ("hđnd",), ("ủy", "ban", "nhân", "dân"), ("hội", "đồng", "nhân", "dân"),
+     ("hội", "đồng"), ("ủy", "ban")}
+)  # fmt: skip
+_LEVELS = frozenset({"cấp", "các"})
+
+
+def _generic(words: list[_Word], i: int, head_end: int, end: int) -> bool:
+    """A local body without its place or name: the kind of body, not one of them."""
+    if tuple(w.key for w in words[i:head_end]) not in _GENERIC_HEADS:
+        return False
+    return end == head_end or words[head_end].key in _LEVELS
+
+
+def _listed_name(words: list[_Word], end: int) -> int:
+    """ "Bộ Văn hóa, Thể thao và Du lịch": a name whose parts are listed, ending in "và X"."""
+    position = end
+    for _ in range(6):
+        if position + 1 >= len(words) or words[position].spaced:
+            return end
+        word = words[position]
+        if word.start - words[position - 1].end != 2 or not word.capitalised:
+            return end
+        if _starts_org(words, position) or _person_starts(words, position):
+            return end
+        if _phrase_at(words, position, _TITLE_HEADS) or _place_at(words, position):
+            return end
+        # the part: capitalised words, lower-case ones after them ("Thiếu niên")
+        position += 1
+        while position < len(words) and words[position].spaced and words[position].key != "và":
+            if words[position].key in _ORG_STOP or not (
+                words[position].capitalised or words[position].text.islower()
+            ):
+                return end
+            position += 1
+        if position < len(words) and words[position].key == "và" and words[position].spaced:
+            last = position + 1
+            if last < len(words) and words[last].capitalised and not _starts_org(words, last):
+                close = last + 1
+                while close < len(words) and words[close].spaced and words[close].text.islower():
+                    if words[close].key in _ORG_STOP:
+                        break
+                    close += 1
+                return close
+            return end
+    return end
 
 
 def _starts_name(words: list[_Word], i: int) -> bool:
@@ -365,7 +458,15 @@ def _org_tail(words: list[_Word], i: int) -> int:
             i += 1
             after_capital = True
             continue
-        if word.key == "và" and _starts_name(words, i + 1) and not _starts_org(words, i + 1):
+        if word.text.isdigit() and len(word.text) <= 3 and words[i - 1].key in _NUMBERED:
+            i += 1
+            continue
+        if (
+            word.key == "và"
+            and _starts_name(words, i + 1)
+            and not _starts_org(words, i + 1)
+            and not _phrase_at(words, i + 1, _TITLE_HEADS)
+        ):
             i += 1
             continue
         if not after_capital or word.key in _ORG_STOP:
@@ -451,11 +552,25 @@ def _titles(text: str, words: list[_Word], organisations: list[Mention]) -> list
             org = inner
         if org is not None and (words[i + n].spaced or org is inner):
             end_char = org.end
-            while last + 1 < len(words) and words[last + 1].end <= org.end:
+            # "Chủ nhiệm Ủy ban Kinh tế của Quốc hội": the body the organisation belongs to
+            owner = (
+                org_by_start.get(end_char + len(" của "))
+                if text.startswith(" của ", end_char)
+                else None
+            )
+            if owner is not None:
+                end_char = owner.end
+            while last + 1 < len(words) and words[last + 1].end <= end_char:
                 last += 1
         elif head in _TITLES_NEEDING_ORG:
             i += 1
             continue
+        else:
+            tail = _UNIT_TAIL.match(text, end_char)
+            if tail is not None and tail.group(0)[1:2].islower():
+                end_char = tail.end()
+                while last + 1 < len(words) and words[last + 1].end <= end_char:
+                    last += 1
         titles.append(_Title(_mention(text, words[i].start, end_char), i, last))
         i = last + 1
     return titles
@@ -639,7 +754,9 @@ def _title(text: str) -> Mention | None:
         return None
     for position, line in enumerate(lines[:HEADER_LINES]):
         if fold(line.text).startswith("bien ban"):
-            if len(line.text.split()) > 2 or position + 1 >= len(lines):
+            # "BIÊN BẢN" or "BIÊN BẢN HỘI NGHỊ" over the line naming the meeting
+            heading = len(line.text.split()) <= 4 and line.text.isupper()
+            if not heading or position + 1 >= len(lines):
                 return line
             return _mention(text, line.start, lines[position + 1].end)
     for line in lines[:HEADER_LINES]:
@@ -693,7 +810,11 @@ def _lead_end(title: Mention | None, sentences: list[Mention]) -> int:
 def _place(
     text: str, sentences: list[Mention], dates: list[DateMention], kind_at: int
 ) -> Mention | None:
-    """Where the event was held: "tại <place>" in the sentence of its date or its kind word."""
+    """Where the event was held: "tại <place>" in the sentence of its date or its kind word,
+    or a minutes' "Địa điểm: ..." line."""
+    stated = _STATED_PLACE.search(text)
+    if stated is not None:
+        return _mention(text, stated.start("place"), stated.end("place"))
     anchors = [date.mention.start for date in dates[:1]] + ([kind_at] if kind_at >= 0 else [])
     for anchor in anchors:
         sentence = next((s for s in sentences if s.start <= anchor < s.end), None)
