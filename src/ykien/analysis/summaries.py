@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
+from ykien.analysis.phrases import SEEDS, PhraseTable, choose
 from ykien.analysis.textpipe import normalise
 from ykien.text import clean
 
@@ -27,6 +28,7 @@ MAX_QUOTES = 5
 NEAR_IDENTICAL = 0.8  # Jaccard of sentence word sets at or above which two sentences count as one
 MMR_LAMBDA = 0.7
 CANDIDATE_OPINIONS = 150  # most central members whose sentences compete for the summary
+PHRASE_OPINIONS = 50  # most central members whose noun phrases are the key-phrase candidates
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+")
 _ABBREVIATIONS = frozenset(
@@ -86,18 +88,18 @@ def _wanted(members: int, most: int) -> int:
     return max(1, min(most, 1 + int(math.log2(max(members, 1)))))
 
 
-def _key_phrases(scores: np.ndarray, terms: np.ndarray) -> list[str]:
-    phrases: list[str] = []
-    used: set[str] = set()
-    for index in np.argsort(-scores):
-        if scores[index] <= 0 or len(phrases) >= MAX_PHRASES:
-            break
-        words = str(terms[index]).split(" ")
-        if used.intersection(words):
-            continue
-        used.update(words)
-        phrases.append(" ".join(w.replace("_", " ") for w in words))
-    return phrases
+def _key_phrases(space: _Space, member_rows: np.ndarray, distinct: np.ndarray) -> list[str]:
+    """Noun phrases of the theme's most central opinions, seeded by its most distinctive terms."""
+    terms = space.model.vectoriser.get_feature_names_out()
+    top = np.argpartition(-distinct, min(SEEDS, len(distinct) - 1))[:SEEDS]
+    seeds = [str(terms[i]) for i in top[np.argsort(-distinct[top])] if distinct[i] > 0]
+    members = space.matrix[member_rows]
+    mean = np.asarray(members.mean(axis=0)).ravel()
+    central = member_rows[np.argsort(-np.asarray(members @ mean).ravel())[:PHRASE_OPINIONS]]
+    table = PhraseTable()
+    for row in central:
+        table.add_opinion(split_sentences(space.texts[row]))
+    return choose(table, seeds, opinions=len(central), most=MAX_PHRASES)
 
 
 def _label(phrases: list[str]) -> str:

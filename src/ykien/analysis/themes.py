@@ -293,7 +293,7 @@ def _describe_rows(
     members = space.matrix[member_rows]
     mean = _centroid(members)
     distinct = mean if space.background is None else mean - space.background
-    phrases = _key_phrases(distinct, space.model.vectoriser.get_feature_names_out())
+    phrases = _key_phrases(space, member_rows, distinct)
     unit = mean / (np.linalg.norm(mean) or 1.0)
     relevance = np.asarray(members @ unit).ravel()
     member_ids = [space.ids[row] for row in member_rows]
