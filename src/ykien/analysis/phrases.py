@@ -82,28 +82,25 @@ def _vi_chunks(text: str) -> list[list[tuple[str, str]]]:
     from pyvi import ViPosTagger, ViTokenizer
 
     chunks: list[list[tuple[str, str]]] = []
-    for piece in _PUNCT_SPLIT.split(text):
-        if not piece.strip():
-            continue
-        words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(piece))
-        run: list[tuple[str, str]] = []
-        for word, tag in zip(words, tags, strict=True):
-            lowered = word.lower()
-            breaks = (
-                tag in _VI_BREAK_TAGS
-                or lowered in VI_STOPWORDS
-                or lowered in _VI_BREAK_WORDS
-                or not any(ch.isalpha() for ch in word)
-                or (tag == "V" and "_" not in word)
-            )
-            if breaks:
-                if run:
-                    chunks.append(run)
-                run = []
-            else:
-                run.append((word, tag))
-        if run:
-            chunks.append(run)
+    words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(text))
+    run: list[tuple[str, str]] = []
+    for word, tag in zip(words, tags, strict=True):
+        lowered = word.lower()
+        breaks = (
+            tag in _VI_BREAK_TAGS
+            or lowered in VI_STOPWORDS
+            or lowered in _VI_BREAK_WORDS
+            or not any(ch.isalpha() for ch in word)
+            or (tag == "V" and "_" not in word)
+        )
+        if breaks:
+            if run:
+                chunks.append(run)
+            run = []
+        else:
+            run.append((word, tag))
+    if run:
+        chunks.append(run)
     return chunks
 
 

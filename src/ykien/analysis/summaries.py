@@ -1,8 +1,11 @@
 """Theme descriptions: key phrases, labels, cited extractive summaries and representative quotes.
 
-Key phrases are the terms that weigh most in a theme beyond their weight elsewhere; summaries
-pick central sentences by maximal marginal relevance, and each sentence cites every member
-opinion that contains it or a near-identical sentence.
+Key phrases are noun phrases of the theme's central opinions seeded by the terms that weigh most
+in the theme beyond their weight elsewhere (see phrases). Summaries pick central content
+sentences (courtesy, agreement and procedure sentences left out, reporting leads cut: see frames)
+by maximal marginal relevance; each sentence cites every member opinion with a sentence that is
+it or a paraphrase of it (word-set Jaccard at least PARAPHRASE) making the same claim with the
+same numbers and names.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
+from ykien.analysis import claims
+from ykien.analysis.frames import facts, gives_facts, is_frame, strip_lead
 from ykien.analysis.phrases import SEEDS, PhraseTable, choose
-from ykien.analysis.textpipe import normalise
+from ykien.analysis.textpipe import analysis_key, normalise
 from ykien.text import clean
 
 if TYPE_CHECKING:
@@ -26,6 +31,8 @@ MAX_PHRASES = 8
 MAX_SUMMARY = 5
 MAX_QUOTES = 5
 NEAR_IDENTICAL = 0.8  # Jaccard of sentence word sets at or above which two sentences count as one
+PARAPHRASE = 0.8  # Jaccard at or above which an opinion's sentence is cited (evals.citations)
+MIN_WORDS = 2  # content words of a summary sentence
 MMR_LAMBDA = 0.7
 CANDIDATE_OPINIONS = 150  # most central members whose sentences compete for the summary
 PHRASE_OPINIONS = 50  # most central members whose noun phrases are the key-phrase candidates
@@ -45,7 +52,8 @@ class SummarySentence:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a text (a period after a known abbreviation does not end one)."""
+    """Sentences of a text (a period after a known abbreviation, or inside a quotation, does not
+    end one)."""
     pieces = [
         normalise(piece)
         for line in clean(text).split("\n")
@@ -54,11 +62,16 @@ def split_sentences(text: str) -> list[str]:
     ]
     sentences: list[str] = []
     for piece in pieces:
-        if sentences and _ends_with_abbreviation(sentences[-1]):
+        if sentences and (_ends_with_abbreviation(sentences[-1]) or _open_quote(sentences[-1])):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
     return sentences
+
+
+def _open_quote(sentence: str) -> bool:
+    """A quotation opened and not yet closed: the quoted wording goes on in the next piece."""
+    return sentence.count("“") > sentence.count("”") or sentence.count('"') % 2 == 1
 
 
 def _ends_with_abbreviation(sentence: str) -> bool:
@@ -127,21 +140,50 @@ def _near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= NEAR_IDENTICAL * len(a | b)
 
 
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard of two sentences' word sets (what PARAPHRASE is measured on)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def same_claim(sentence: str, other: str) -> bool:
+    """Whether another sentence may be cited for this one: no claim-changing word between them
+    (numbers, negation, opposites; see claims) and it gives the sentence's numbers and names."""
+    if not gives_facts(facts(sentence), other):
+        return False
+    return claims.reason(analysis_key(sentence), analysis_key(other)) is None
+
+
 @dataclass
 class _Candidate:
-    text: str
+    text: str  # as shown: the author's sentence without its reporting lead
     words: frozenset[str]
     ordered: list[str]  # the words in reading order, for the sentence's bigrams
 
 
+def _content_sentences(space: _Space, text: str) -> list[str]:
+    """The sentences of an opinion that say something, without their reporting leads."""
+    capitalised = any(ch.isupper() for ch in text)
+    kept = []
+    for sentence in split_sentences(text):
+        if capitalised and sentence[:1].islower():
+            continue  # a piece of a sentence split by a stray break, not a sentence
+        if is_frame(sentence, _word_set(space, sentence)):
+            continue
+        shown = strip_lead(sentence)
+        if shown.endswith((";", ",", ":")):
+            shown = shown[:-1].rstrip() + "."
+        kept.append(shown)
+    return kept
+
+
 def _candidate_sentences(space: _Space, rows: np.ndarray) -> list[_Candidate]:
-    """Distinct sentences (near-identical ones kept once) of the given opinions, 2+ words each."""
+    """Distinct content sentences (near-identical ones kept once) of the given opinions."""
     kept: list[_Candidate] = []
     by_words: dict[frozenset[str], int] = {}
     for row in rows:
-        for sentence in split_sentences(space.texts[row]):
+        for sentence in _content_sentences(space, space.texts[row]):
             words = _word_set(space, sentence)
-            if len(words) < 2 or words in by_words:
+            if len(words) < MIN_WORDS or words in by_words:
                 continue
             if any(_near_identical(words, c.words) for c in kept):
                 continue
@@ -150,23 +192,27 @@ def _candidate_sentences(space: _Space, rows: np.ndarray) -> list[_Candidate]:
     return kept
 
 
-def _citing_rows(space: _Space, member_rows: np.ndarray, words: frozenset[str]) -> list[int]:
-    """Member rows with a sentence near-identical to one of these words."""
+def _citing_rows(
+    space: _Space, member_rows: np.ndarray, words: frozenset[str], sentence: str
+) -> list[int]:
+    """Member rows with a sentence that is this one or a paraphrase (word-set Jaccard at least
+    PARAPHRASE) making the same claim with the same numbers and names."""
     vocabulary = space.model.vectoriser.vocabulary_
     columns = [vocabulary[w] for w in words if w in vocabulary]
-    needed = max(1, math.ceil(NEAR_IDENTICAL * len(words)) - (len(words) - len(columns)))
+    needed = max(1, math.ceil(PARAPHRASE * len(words)) - (len(words) - len(columns)))
     if columns:
         present = (space.matrix[member_rows][:, columns] > 0).sum(axis=1)
         rows = member_rows[np.asarray(present).ravel() >= needed]
     else:
         rows = member_rows
-    return [
-        int(row)
-        for row in rows
-        if any(
-            _near_identical(words, _word_set(space, s)) for s in split_sentences(space.texts[row])
-        )
-    ]
+    return [int(row) for row in rows if _cites(space, row, words, sentence)]
+
+
+def _cites(space: _Space, row: int, words: frozenset[str], sentence: str) -> bool:
+    for other in split_sentences(space.texts[row]):
+        if similarity(words, _word_set(space, other)) >= PARAPHRASE and same_claim(sentence, other):
+            return True
+    return False
 
 
 def _summary(
@@ -178,11 +224,12 @@ def _summary(
         return []
     vectors = space.model.tfidf([c.ordered for c in candidates])
     sentence_relevance = np.asarray(vectors @ centroid).ravel()
-    similarity = np.asarray((vectors @ vectors.T).todense())
-    picked = _mmr(sentence_relevance, similarity, _wanted(len(member_rows), MAX_SUMMARY))
+    similarities = np.asarray((vectors @ vectors.T).todense())
+    picked = _mmr(sentence_relevance, similarities, _wanted(len(member_rows), MAX_SUMMARY))
     summary = []
     for index in picked:
-        rows = _citing_rows(space, member_rows, candidates[index].words)
+        rows = _citing_rows(space, member_rows, candidates[index].words, candidates[index].text)
         ids = sorted({space.ids[row] for row in rows})
-        summary.append(SummarySentence(candidates[index].text, tuple(ids)))
+        if ids:
+            summary.append(SummarySentence(candidates[index].text, tuple(ids)))
     return summary
