@@ -58,22 +58,21 @@ def _frame_words(text: str) -> frozenset[str]:
 VI_FRAME = _frame_words(_VI_FRAME_TEXT)
 EN_FRAME = frozenset(_EN_FRAME_TEXT.split())
 
-# Reporting leads: who speaks and that they speak, before what they say.
+# Reporting leads: who speaks and that they speak, before what they say (matched on the folded
+# text, so a lead typed without diacritics is cut too).
+_WHO = r"(?:toi|chung toi|chung em|em|ca nhan toi)"
 _LEADS = re.compile(
-    r"^(?:"
-    r"(?:theo|với) (?:ý kiến )?(?:tôi|chúng tôi|chúng em|em|cá nhân tôi|thiển ý của tôi)\s*,?\s*"
-    r"|(?:tôi|chúng tôi|chúng em|em|cá nhân tôi)(?:\s*,[^,]{1,60},)?\s+"
-    r"(?:xin |cũng |rất |hoàn toàn )*"
-    r"(?:thấy|nghĩ|cho rằng|nhận thấy|được biết|góp ý|nêu ý kiến)"
-    r"(?: rằng| là)?\s*:?\s*"
-    r"|(?:tôi|chúng tôi|chúng em|em)(?:\s*,[^,]{1,60},)?\s+(?=(?:xin )?(?:đề nghị|kiến nghị|mong))"
+    r"(?:"  # match() anchors it at the position given
+    rf"(?:theo|voi) (?:y kien )?(?:{_WHO}|thien y cua toi)\s*,?\s*"
+    rf"|{_WHO}(?:\s*,[^,]{{1,60}},)?\s+(?:xin |cung |rat |hoan toan )*"
+    r"(?:thay|nghi|cho rang|nhan thay|duoc biet|gop y|neu y kien)(?: rang| la)?\s*:?\s*"
+    rf"|{_WHO}(?:\s*,[^,]{{1,60}},)?\s+(?=(?:xin )?(?:de nghi|kien nghi|mong))"
     r"|(?:i|we) (?:personally |really |strongly )?(?:think|believe|feel|guess|suppose|reckon)"
     r"(?: that)?\s*,?\s*"
     r"|in my (?:opinion|view)\s*,?\s*|personally\s*,?\s*|to me\s*,\s*|imo\s*,?\s*"
-    r")",
-    re.IGNORECASE,
+    r"|xin\s+(?=de nghi|kien nghi)"
+    r")"
 )
-_XIN = re.compile(r"^xin\s+(?=đề nghị|kiến nghị)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’]*")
 
@@ -101,11 +100,17 @@ def is_frame(sentence: str, words: Iterable[str] | None = None) -> bool:
 
 def strip_lead(sentence: str) -> str:
     """The sentence without a reporting lead, its first letter capitalised as the lead's was."""
-    stripped = _XIN.sub("", _LEADS.sub("", sentence, count=1), count=1).lstrip(" ,:")
-    if not stripped or stripped == sentence:
-        return sentence
-    if len(stripped.split()) < 3:
-        return sentence  # the lead was most of it: keep the author's sentence
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        return sentence  # folding changed the length: positions would not line up
+    cut = 0
+    while found := _LEADS.match(folded, cut):
+        if found.end() == cut:
+            break
+        cut = found.end()
+    stripped = sentence[cut:].lstrip(" ,:")
+    if not cut or len(stripped.split()) < 3:
+        return sentence  # no lead, or the lead was most of it: keep the author's sentence
     if sentence[:1].isupper():
         stripped = stripped[:1].upper() + stripped[1:]
     return stripped
