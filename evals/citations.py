@@ -8,14 +8,15 @@
    each word-set Jaccard threshold: the share of paraphrases cited and of other claims cited,
    by the Jaccard alone and with the claim and facts check that the summaries apply.
 2. Citations: themes are found as shipped on each English polis conversation and the demo (k
-   chosen automatically), on uit-vsfc dev (k = 4, its topics) and vnexpress-comments (k = 39, its
-   articles); 200 summary sentences are drawn (seeded, 50 from each of polis, the demo,
+   chosen automatically), on uit-vsfc dev (k = 4, its topics) and vnexpress-comments (k = 39,
+   its articles); 200 summary sentences are drawn (seeded, 50 from each of polis, the demo,
    uit-vsfc and vnexpress where they have them). For each, the numbers (digit runs, "1.000"
    read as 1000) and the named entities are found by this program's own means: underthesea's
    NER and proper-noun tags for Vietnamese (not the capitalisation rule the summaries use),
-   capitalised words inside the sentence and acronyms for English. Every opinion the sentence cites must hold every one of them (as whole
-   words, case and diacritics aside). Also printed: the share of summary sentences that are a
-   courtesy or procedure formula, and citations per sentence.
+   capitalised words inside the sentence and acronyms for English. Every opinion the sentence
+   cites must hold every one of them (as whole words, case and diacritics aside). Also printed:
+   the share of summary sentences that are a courtesy or procedure formula, and citations per
+   sentence.
 Run: `python -m evals.citations [--threshold] [--sentences 200]`.
 """
 
