@@ -288,6 +288,7 @@ def choose(table: PhraseTable, seeds: Sequence[str], *, opinions: int, most: int
     least = 1 if opinions < 6 else 2
     used: set[str] = set()
     picked: list[str] = []
+    keys: list[tuple[str, ...]] = []
     for term in seeds:
         seed = seed_syllables(term)
         if not seed or used.intersection(seed):
@@ -295,6 +296,9 @@ def choose(table: PhraseTable, seeds: Sequence[str], *, opinions: int, most: int
         key = expand(table, seed, least)
         if key is None or 2 * len(used.intersection(key)) > len(key):
             continue
+        if any(_contains(key, k) or _contains(k, key) for k in keys):
+            continue  # "small businesses" after "businesses" says it twice
+        keys.append(key)
         used.update(key)
         picked.append(table.shown(key))
         if len(picked) >= most:
