@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -145,12 +146,16 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+@lru_cache(maxsize=200_000)
 def same_claim(sentence: str, other: str) -> bool:
     """Whether another sentence may be cited for this one: no claim-changing word between them
     (numbers, negation, opposites; see claims) and it gives the sentence's numbers and names."""
+    key, other_key = analysis_key(sentence), analysis_key(other)
+    if key == other_key:
+        return True
     if not gives_facts(facts(sentence), other):
         return False
-    return claims.reason(analysis_key(sentence), analysis_key(other)) is None
+    return claims.reason(key, other_key) is None
 
 
 @dataclass
