@@ -100,8 +100,8 @@ def summary_sentences(count: int, seed: int) -> tuple[list[Drawn], dict[str, lis
     texts_of: dict[str, list[str]] = {}
     stats = {"sentences": 0, "formulas": 0, "citations": 0}
     for name, texts, k in _theme_sets():
-        bounds = {"min_themes": k, "max_themes": k} if k else {}
-        result, _ = find_themes(list(enumerate(texts)), seed=0, **bounds)
+        low, high = (k, k) if k else (2, 12)
+        result, _ = find_themes(list(enumerate(texts)), seed=0, min_themes=low, max_themes=high)
         texts_of[name] = texts
         drawn = [Drawn(name, s.text, s.opinion_ids) for t in result.themes for s in t.summary]
         per_set[name] = drawn

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from ykien.analysis import claims
+from ykien.analysis.claims import reason as claim_reason
 from ykien.analysis.frames import facts, gives_facts, is_frame, strip_lead
 from ykien.analysis.phrases import SEEDS, PhraseTable, choose
 from ykien.analysis.textpipe import analysis_key, normalise
@@ -155,7 +155,7 @@ def same_claim(sentence: str, other: str) -> bool:
         return True
     if not gives_facts(facts(sentence), other):
         return False
-    return claims.reason(key, other_key) is None
+    return claim_reason(key, other_key) is None
 
 
 @dataclass
