@@ -69,6 +69,13 @@ def test_campaign_pages_and_decisions(
         group_id = session.scalars(select(DuplicateGroup.id)).one()
     page = analysed.get(f"/analysis/campaigns/{group_id}")
     assert page.status_code == 200 and "Văn bản đại diện" in page.text
+    assert "Mẫu chung của nhóm ý kiến" in page.text and "slot-varies" in page.text
+    one = analysed.get(f"/api/v1/analysis/campaigns/{group_id}").json()
+    assert one["id"] == group_id and one["template_copies"] == 5
+    varying = [slot for slot in one["template"] if not slot["fixed"]]
+    assert varying and all(sum(n for _, n in s["alternatives"]) == 5 for s in varying)
+    assert any({w for w, _ in s["alternatives"]} == {"người", "nhân"} for s in varying)
+    assert analysed.get("/api/v1/analysis/campaigns/999999999").status_code == 404
     api = analysed.get(f"/api/v1/consultations/{cid}/analysis/campaigns").json()
     assert api[0]["counts"]["total"] == {"raw": 6, "unique": 1}
     token = csrf_of(analysed)

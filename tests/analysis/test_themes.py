@@ -122,16 +122,49 @@ def test_quotes_are_distinct_central_members(three_topics: tuple) -> None:
 
 def test_near_identical_sentences_are_cited_together() -> None:
     variants = [
-        SHARED_SENTENCE,
-        "Tôi hoàn toàn đồng tình với ý kiến này!",
-        "tôi hoàn toàn đồng tình với ý kiến này;",
+        "Cần công khai mức thu học phí của từng trường.",
+        "Cần công khai mức thu học phí của từng trường!",
+        "Theo tôi, cần công khai mức thu học phí của từng trường;",
     ]
     remarks = [sentence for sentences in TOPICS.values() for sentence in sentences][:9]
     items = [(100 + n, f"{variants[n % 3]} {remark}") for n, remark in enumerate(remarks)]
     _, _, summary, _ = describe(items)
-    assert "đồng tình" in summary[0].text
+    assert "công khai mức thu" in summary[0].text
     assert summary[0].opinion_ids == tuple(range(100, 109))
     assert all(len(sentence.opinion_ids) == 1 for sentence in summary[1:])
+
+
+def test_summaries_leave_out_the_courtesy_frame_and_reporting_leads() -> None:
+    frames = [
+        SHARED_SENTENCE,
+        "Đây là vấn đề được nhiều đảng viên trong chi bộ quan tâm.",
+        "Xin cảm ơn.",
+    ]
+    remarks = [sentence for sentences in TOPICS.values() for sentence in sentences]
+    items = [
+        (100 + n, f"{frames[n % 3]} Theo tôi, {remark[0].lower()}{remark[1:]}")
+        for n, remark in enumerate(remarks)
+    ]
+    _, _, summary, _ = describe(items)
+    assert summary
+    for sentence in summary:
+        assert sentence.text in remarks  # the content sentence, its lead "Theo tôi," cut
+
+
+def test_a_sentence_never_cites_an_opinion_with_another_number_or_name() -> None:
+    items = [
+        (1, "Đề nghị nâng tỷ lệ cán bộ trẻ dưới 40 tuổi lên 15% ở Hà Nội."),
+        (2, "Đề nghị nâng tỷ lệ cán bộ trẻ dưới 40 tuổi lên 15% ở Hà Nội!"),
+        (3, "Đề nghị nâng tỷ lệ cán bộ trẻ dưới 40 tuổi lên 20% ở Hà Nội."),
+        (4, "Đề nghị nâng tỷ lệ cán bộ trẻ dưới 40 tuổi lên 15% ở Đà Nẵng."),
+        (5, "Đề nghị không nâng tỷ lệ cán bộ trẻ dưới 40 tuổi lên 15% ở Hà Nội."),
+    ]
+    _, _, summary, _ = describe(items)
+    cited = {s.text: s.opinion_ids for s in summary}
+    first = next(ids for text, ids in cited.items() if "15%" in text and "Hà Nội" in text)
+    assert set(first) <= {1, 2, 5} and {1, 2} <= set(first)
+    assert 5 not in first  # the negated claim is another claim
+    assert all(3 not in ids or "20%" in text for text, ids in cited.items())
 
 
 def test_weights_order_themes_by_multiplicity() -> None:

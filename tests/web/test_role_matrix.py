@@ -99,6 +99,7 @@ ACCESS: dict[str, set[str] | str] = {
     "/api/v1/consultations/{consultation_id}/analysis/campaigns": ANALYSTS,
     "/api/v1/consultations/{consultation_id}/analysis/themes": ANALYSTS,
     "/api/v1/analysis/runs/{run_id}": ANALYSTS,
+    "/api/v1/analysis/campaigns/{group_id}": ANALYSTS,
     "/api/v1/invitations/{token}": ANY,
     "/c/{consultation_id}/events": UNIT_EVENTS,
     "/c/{consultation_id}/events/new": BLOC_MANAGERS | {"other_unit_secretary"},

@@ -82,6 +82,11 @@ class OverviewOut(BaseModel):
         )
 
 
+class SlotOut(BaseModel):
+    fixed: bool = Field(description="the same wording in every copy")
+    alternatives: list[tuple[str, int]] = Field(description="wordings at this slot, copies each")
+
+
 class CampaignOut(BaseModel):
     id: int
     status: str
@@ -90,6 +95,11 @@ class CampaignOut(BaseModel):
     canonical_text: str
     counts: BreakdownOut
     variants: list[tuple[str, int]] = Field(description="common differences and how often")
+    template: list[SlotOut] = Field(
+        default_factory=list,
+        description="one campaign only: its template, slot by slot (empty when no slot varies)",
+    )
+    template_copies: int = Field(0, description="copies the template's counts are taken over")
 
     @classmethod
     def of(cls, view: analysis.CampaignView) -> CampaignOut:
@@ -101,6 +111,11 @@ class CampaignOut(BaseModel):
             canonical_text=view.canonical_text,
             counts=BreakdownOut.of(view.counts),
             variants=view.variants,
+            template=[
+                SlotOut(fixed=slot.fixed, alternatives=list(slot.alternatives))
+                for slot in view.template
+            ],
+            template_copies=view.template_copies,
         )
 
 

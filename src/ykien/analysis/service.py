@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ykien.accounts.models import Person
-from ykien.analysis import tallies
+from ykien.analysis import tallies, templates
 from ykien.analysis import themes as theme_algo
 from ykien.analysis.models import (
     AnalysisRun,
@@ -340,12 +340,17 @@ def overview(*, session: Session, consultation_id: int) -> Overview:
 # campaigns
 
 
+TEMPLATE_COPIES = 300  # copies aligned to rebuild a campaign's template (the first by id)
+
+
 @dataclass
 class CampaignView:
     group: DuplicateGroup
     canonical_text: str
     counts: Breakdown
     variants: list[tuple[str, int]]
+    template: list[templates.Slot] = field(default_factory=list)  # only for one campaign's view
+    template_copies: int = 0  # the copies the template was counted over
 
 
 def get_campaign(*, session: Session, group_id: int) -> DuplicateGroup:
@@ -399,7 +404,23 @@ def campaigns(
 
 
 def campaign(*, session: Session, group_id: int) -> CampaignView:
-    return _campaign_view(session, get_campaign(session=session, group_id=group_id))
+    """One campaign with its template: the fixed wording and the alternatives at each slot."""
+    view = _campaign_view(session, get_campaign(session=session, group_id=group_id))
+    texts = session.scalars(
+        select(Opinion.text)
+        .join(DuplicateMember, DuplicateMember.opinion_id == Opinion.id)
+        .where(
+            DuplicateMember.group_id == group_id,
+            DuplicateMember.excluded.is_(False),
+            Opinion.id != view.group.canonical_opinion_id,
+        )
+        .order_by(Opinion.id)
+        .limit(TEMPLATE_COPIES)
+    ).all()
+    slots = templates.template_slots(view.canonical_text, list(texts))
+    if any(not slot.fixed for slot in slots):
+        view.template, view.template_copies = slots, len(texts)
+    return view
 
 
 @dataclass

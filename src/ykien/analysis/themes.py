@@ -17,7 +17,6 @@ opinion that contains it or a near-identical sentence.
 from __future__ import annotations
 
 import itertools
-import math
 import random
 import re
 from collections import Counter
@@ -33,36 +32,27 @@ from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, silhou
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from ykien.analysis.textpipe import DEFAULT_SEGMENTER, normalise, tokens
-from ykien.text import clean
+from ykien.analysis.summaries import (
+    SummarySentence,
+    _key_phrases,
+    _label,
+    _quotes,
+    _summary,
+)
+from ykien.analysis.summaries import (
+    split_sentences as split_sentences,  # re-exported: callers import it from here
+)
+from ykien.analysis.textpipe import DEFAULT_SEGMENTER, tokens
 
 OUTLIER = -1  # ThemeModel.assign's theme index for an opinion with no known word
 LEXICON_SAMPLE = 2_000  # opinions segmented by the full segmenter to learn multi-syllable words
 SILHOUETTE_SAMPLE = 4_000
 STABILITY_ROUNDS = 2
 STABILITY_FRACTION = 0.7
-MAX_PHRASES = 8
-MAX_SUMMARY = 5
-MAX_QUOTES = 5
-NEAR_IDENTICAL = 0.8  # Jaccard of sentence word sets at or above which two sentences count as one
-MMR_LAMBDA = 0.7
-CANDIDATE_OPINIONS = 150  # most central members whose sentences compete for the summary
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…;])\s+")
-_ABBREVIATIONS = frozenset(
-    ["tp", "tt", "ts", "ths", "pgs", "gs", "bs", "ks", "cn", "th", "vv", "v.v", "nxb", "tr", "st"]
-)
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class SummarySentence:
-    """An extractive sentence and every opinion it (or a near-identical sentence) came from."""
-
-    text: str
-    opinion_ids: tuple[int, ...]
 
 
 @dataclass
@@ -281,50 +271,6 @@ def _choose_k(
     return best, scores
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a text (a period after a known abbreviation does not end one)."""
-    pieces = [
-        normalise(piece)
-        for line in clean(text).split("\n")
-        for piece in _SENTENCE_BREAK.split(line)
-        if piece.strip()
-    ]
-    sentences: list[str] = []
-    for piece in pieces:
-        if sentences and _ends_with_abbreviation(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
-
-
-def _ends_with_abbreviation(sentence: str) -> bool:
-    if not sentence.endswith("."):
-        return False
-    last = sentence[:-1].rsplit(" ", 1)[-1].lower()
-    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
-
-
-def _mmr(relevance: np.ndarray, similarity: np.ndarray, count: int) -> list[int]:
-    """Indices picked by maximal marginal relevance: central, then different from those picked."""
-    picked: list[int] = []
-    available = list(range(len(relevance)))
-    while available and len(picked) < count:
-        if picked:
-            redundancy = similarity[np.ix_(available, picked)].max(axis=1)
-        else:
-            redundancy = np.zeros(len(available))
-        gains = MMR_LAMBDA * relevance[available] - (1 - MMR_LAMBDA) * redundancy
-        best = available[int(np.argmax(gains))]
-        picked.append(best)
-        available.remove(best)
-    return picked
-
-
-def _wanted(members: int, most: int) -> int:
-    return max(1, min(most, 1 + int(math.log2(max(members, 1)))))
-
-
 @dataclass
 class _Space:
     """What describing a theme needs: ids, texts, TF-IDF rows, the model and the background."""
@@ -341,113 +287,13 @@ def _centroid(matrix: sparse.csr_matrix) -> np.ndarray:
     return np.asarray(matrix.mean(axis=0)).ravel()
 
 
-def _key_phrases(scores: np.ndarray, terms: np.ndarray) -> list[str]:
-    phrases: list[str] = []
-    used: set[str] = set()
-    for index in np.argsort(-scores):
-        if scores[index] <= 0 or len(phrases) >= MAX_PHRASES:
-            break
-        words = str(terms[index]).split(" ")
-        if used.intersection(words):
-            continue
-        used.update(words)
-        phrases.append(" ".join(w.replace("_", " ") for w in words))
-    return phrases
-
-
-def _label(phrases: list[str]) -> str:
-    return ", ".join(phrases[:3])
-
-
-def _quotes(matrix: sparse.csr_matrix, relevance: np.ndarray, ids: list[int]) -> list[int]:
-    candidates = np.argsort(-relevance)[:CANDIDATE_OPINIONS]
-    rows = matrix[candidates]
-    similarity = np.asarray((rows @ rows.T).todense())
-    picked = _mmr(relevance[candidates], similarity, _wanted(len(ids), MAX_QUOTES))
-    return [ids[candidates[i]] for i in picked]
-
-
-def _word_set(space: _Space, sentence: str) -> frozenset[str]:
-    words = space.sentence_words.get(sentence)
-    if words is None:
-        words = space.sentence_words[sentence] = frozenset(space.model.words(sentence))
-    return words
-
-
-def _near_identical(a: frozenset[str], b: frozenset[str]) -> bool:
-    if not a or not b:
-        return False
-    return len(a & b) >= NEAR_IDENTICAL * len(a | b)
-
-
-@dataclass
-class _Candidate:
-    text: str
-    words: frozenset[str]
-    ordered: list[str]  # the words in reading order, for the sentence's bigrams
-
-
-def _candidate_sentences(space: _Space, rows: np.ndarray) -> list[_Candidate]:
-    """Distinct sentences (near-identical ones kept once) of the given opinions, 2+ words each."""
-    kept: list[_Candidate] = []
-    by_words: dict[frozenset[str], int] = {}
-    for row in rows:
-        for sentence in split_sentences(space.texts[row]):
-            words = _word_set(space, sentence)
-            if len(words) < 2 or words in by_words:
-                continue
-            if any(_near_identical(words, c.words) for c in kept):
-                continue
-            by_words[words] = len(kept)
-            kept.append(_Candidate(sentence, words, space.model.words(sentence)))
-    return kept
-
-
-def _citing_rows(space: _Space, member_rows: np.ndarray, words: frozenset[str]) -> list[int]:
-    """Member rows with a sentence near-identical to one of these words."""
-    vocabulary = space.model.vectoriser.vocabulary_
-    columns = [vocabulary[w] for w in words if w in vocabulary]
-    needed = max(1, math.ceil(NEAR_IDENTICAL * len(words)) - (len(words) - len(columns)))
-    if columns:
-        present = (space.matrix[member_rows][:, columns] > 0).sum(axis=1)
-        rows = member_rows[np.asarray(present).ravel() >= needed]
-    else:
-        rows = member_rows
-    return [
-        int(row)
-        for row in rows
-        if any(
-            _near_identical(words, _word_set(space, s)) for s in split_sentences(space.texts[row])
-        )
-    ]
-
-
-def _summary(
-    space: _Space, member_rows: np.ndarray, relevance: np.ndarray, centroid: np.ndarray
-) -> list[SummarySentence]:
-    central = member_rows[np.argsort(-relevance)[:CANDIDATE_OPINIONS]]
-    candidates = _candidate_sentences(space, central)
-    if not candidates:
-        return []
-    vectors = space.model.tfidf([c.ordered for c in candidates])
-    sentence_relevance = np.asarray(vectors @ centroid).ravel()
-    similarity = np.asarray((vectors @ vectors.T).todense())
-    picked = _mmr(sentence_relevance, similarity, _wanted(len(member_rows), MAX_SUMMARY))
-    summary = []
-    for index in picked:
-        rows = _citing_rows(space, member_rows, candidates[index].words)
-        ids = sorted({space.ids[row] for row in rows})
-        summary.append(SummarySentence(candidates[index].text, tuple(ids)))
-    return summary
-
-
 def _describe_rows(
     space: _Space, member_rows: np.ndarray
 ) -> tuple[list[str], list[SummarySentence], list[int], float]:
     members = space.matrix[member_rows]
     mean = _centroid(members)
     distinct = mean if space.background is None else mean - space.background
-    phrases = _key_phrases(distinct, space.model.vectoriser.get_feature_names_out())
+    phrases = _key_phrases(space, member_rows, distinct)
     unit = mean / (np.linalg.norm(mean) or 1.0)
     relevance = np.asarray(members @ unit).ravel()
     member_ids = [space.ids[row] for row in member_rows]

@@ -136,3 +136,9 @@ def api_campaigns(db: Db, page: Page = 0, consultation_id: int = Viewable) -> li
         session=db, consultation_id=consultation_id, limit=PAGE_SIZE, offset=page * PAGE_SIZE
     )
     return [CampaignOut.of(view) for view in found]
+
+
+@router.get("/api/v1/analysis/campaigns/{group_id}", response_model=CampaignOut)
+def api_campaign(db: Db, group: DuplicateGroup = ViewableCampaign) -> CampaignOut:
+    """One campaign, with its template (the JSON twin of the campaign page)."""
+    return CampaignOut.of(analysis.campaign(session=db, group_id=group.id))
