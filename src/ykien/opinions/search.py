@@ -75,6 +75,7 @@ from ykien.accounts.models import Person, Role
 from ykien.consultations.models import Consultation, ConsultationScope, ConsultationStatus
 from ykien.drafts.models import Section
 from ykien.errors import Forbidden, NotFound, UserError
+from ykien.opinions.fulltext import KeyContains
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
 from ykien.orgs.models import Organisation
 from ykien.timefmt import VN_TZ, parse_datetime
@@ -222,7 +223,7 @@ def parse_query(text: str | None) -> SearchQuery | None:
 
 def _search_condition(parsed: SearchQuery) -> ColumnElement[bool]:
     column = Opinion.search_tone if parsed.mode == TONE else Opinion.search_fold
-    return column.contains(parsed.key, autoescape=True)
+    return KeyContains(column, Opinion.id, parsed.key)
 
 
 def apply_search(query: AnySelect, text: str | None) -> AnySelect:

@@ -1,0 +1,65 @@
+"""The search condition as SQL, answered from a trigram index on both databases.
+
+The condition is the same substring test on both — the stored key contains the query's key
+(``key LIKE '%phrase%'``, escaped) — so both give the results `ykien.opinions.search`
+documents; only how the rows are found differs:
+
+* PostgreSQL: a GIN trigram index (pg_trgm, migration 0015) on each key answers that LIKE
+  directly;
+* SQLite: an FTS5 table with the trigram tokenizer over the two keys (external content, kept in
+  step by triggers) first finds the rows that contain every trigram of the phrase, in order
+  (``opinions_fts MATCH 'search_fold : "phrase"'``), and the same LIKE on those rows keeps the
+  exact semantics (FTS5 folds case its own way; the LIKE has the last word).
+
+A phrase shorter than three characters has no trigram: on both databases it falls back to the
+plain LIKE, which scans the rows the other filters leave.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
+
+TRIGRAM = 3  # the shortest phrase a trigram index can answer
+FTS_TABLE = "opinions_fts"
+
+
+class KeyContains(ColumnElement[bool]):
+    """`column` contains `key`: a LIKE, narrowed first by the FTS5 index on SQLite."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition as it stands: no "= 1" after it
+    _traverse_internals = [
+        ("like", InternalTraversal.dp_clauseelement),
+        ("match", InternalTraversal.dp_clauseelement),
+        ("id_column", InternalTraversal.dp_clauseelement),
+        ("indexed", InternalTraversal.dp_boolean),  # part of the statement cache key
+    ]
+
+    def __init__(self, column: Any, id_column: Any, key: str) -> None:
+        self.like = column.contains(key, autoescape=True)
+        self.id_column = id_column
+        self.indexed = len(key) >= TRIGRAM
+        phrase = key.replace('"', '""')
+        self.match = literal(f'{column.key} : "{phrase}"')
+
+
+@compiles(KeyContains)
+def _key_contains_default(element: KeyContains, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.like, **kw)
+
+
+@compiles(KeyContains, "sqlite")
+def _key_contains_sqlite(element: KeyContains, compiler: SQLCompiler, **kw: Any) -> str:
+    like = compiler.process(element.like, **kw)
+    if not element.indexed:
+        return like
+    rowid = compiler.process(element.id_column, **kw)
+    match = compiler.process(element.match, **kw)
+    narrowed = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match}"
+    return f"({rowid} IN ({narrowed}) AND {like})"
