@@ -73,6 +73,7 @@ from sqlalchemy.orm import Session, aliased
 from ykien import text as vt
 from ykien.accounts.models import Person, Role
 from ykien.consultations.models import Consultation, ConsultationScope, ConsultationStatus
+from ykien.db import keyset
 from ykien.drafts.models import Section
 from ykien.errors import Forbidden, NotFound, UserError
 from ykien.opinions.fulltext import KeyContains
@@ -641,6 +642,13 @@ class OpinionPage:
     pages: int
     page_size: int
     query: SearchQuery | None
+    # cursors of the pages beside this one (`keyset.encode` of a row's sort key), None at an end
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+
+LIST_KEYS = (Opinion.submitted_at, Opinion.id)  # the list's order, newest first
+CURSOR_KINDS = (datetime, int)
 
 
 def list_opinions(
@@ -652,8 +660,13 @@ def list_opinions(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     moderation: bool = False,
+    seek: keyset.Seek | None = None,
 ) -> OpinionPage:
-    """One page of the opinions the viewer may see (or moderate), newest first, with counts."""
+    """One page of the opinions the viewer may see (or moderate), newest first, with counts.
+
+    `seek` (from a page's cursor) says where the page starts; `page` is then only its number
+    as shown. Without one, `page` is read from the nearer end of the list (`ykien.db.keyset`).
+    """
     scope = (moderation_scope if moderation else visibility)(
         session=session, viewer=viewer, consultation=consultation
     )
@@ -670,12 +683,16 @@ def list_opinions(
     total, hidden_total = session.execute(counted).one()
     pages = max(1, -(-int(total) // page_size))
     page = min(max(1, page), pages)
-    rows = session.execute(
-        apply_search(_rows_query(session, consultation).where(*where), filters.text)
-        .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+    rows = keyset.page_rows(
+        session,
+        apply_search(_rows_query(session, consultation).where(*where), filters.text),
+        LIST_KEYS,
+        seek=seek or keyset.Seek(),
+        page=page,
+        pages=pages,
+        total=int(total),
+        size=page_size,
+    )
     items = [_row(row, consultation.id, viewer, filters.query) for row in rows]
     return OpinionPage(
         items=items,
@@ -685,7 +702,13 @@ def list_opinions(
         pages=pages,
         page_size=page_size,
         query=filters.query,
+        next_cursor=_cursor(items[-1]) if items and page < pages else None,
+        previous_cursor=_cursor(items[0]) if items and page > 1 else None,
     )
+
+
+def _cursor(item: OpinionRow) -> str:
+    return keyset.encode((item.submitted_at, item.id))
 
 
 def _rows_query(session: Session, consultation: Consultation) -> AnySelect:
