@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.factories import NOW, World, build_world
 from ykien.db import keyset
 from ykien.errors import UserError
-from ykien.opinions import search
+from ykien.opinions import queries, search
 from ykien.opinions import service as opinions
 from ykien.opinions.search import OpinionPage
 
@@ -109,3 +109,24 @@ def test_cursors_round_trip_and_bad_ones_are_refused() -> None:
         with pytest.raises(UserError) as refused:
             keyset.decode(bad, (datetime, int))
         assert refused.value.code == "cursor_invalid"
+
+
+def test_my_opinions_page_by_cursor_too(session: Session) -> None:
+    world = build_world(session)
+    _seed(session, world, 10)
+    person = world.member_a
+    whole = queries.opinions_of_person(session=session, person_id=person, per_page=100)
+    expected = [item.id for item in whole.items]
+    first = queries.opinions_of_person(session=session, person_id=person, per_page=SIZE)
+    after = keyset.decode(first.next_cursor, queries.MY_CURSOR_KINDS)
+    second = queries.opinions_of_person(
+        session=session, person_id=person, per_page=SIZE, page=2, seek=keyset.Seek(after=after)
+    )
+    last = queries.opinions_of_person(session=session, person_id=person, per_page=SIZE, page=3)
+    assert [i.id for i in first.items + second.items + last.items] == expected
+    assert last.next_cursor is None and first.previous_cursor is None
+    before = keyset.decode(second.previous_cursor, queries.MY_CURSOR_KINDS)
+    back = queries.opinions_of_person(
+        session=session, person_id=person, per_page=SIZE, seek=keyset.Seek(before=before)
+    )
+    assert [i.id for i in back.items] == expected[:SIZE]

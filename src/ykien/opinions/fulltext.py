@@ -34,7 +34,7 @@ class KeyContains(ColumnElement[bool]):
     inherit_cache = True
     type = Boolean()
     _is_implicitly_boolean = True  # a condition as it stands: no "= 1" after it
-    _traverse_internals = [
+    _traverse_internals = [  # noqa: RUF012 (the type SQLAlchemy declares)
         ("like", InternalTraversal.dp_clauseelement),
         ("match", InternalTraversal.dp_clauseelement),
         ("id_column", InternalTraversal.dp_clauseelement),

@@ -68,6 +68,8 @@ class MyOpinionsOut(BaseModel):
     page: int
     pages: int
     per_page: int
+    next_cursor: str | None = Field(default=None, description="`after` for the next page")
+    previous_cursor: str | None = Field(default=None, description="`before` for the previous")
 
 
 class HighlightOut(BaseModel):
