@@ -10,10 +10,11 @@ every opinion:
 * searches: a rare name and a common phrase, each typed with and without diacritics, and a
   two-letter term (no trigram: the fall-back).
 
-"before" is the code as it was: ``key LIKE '%…%'`` with no index (on PostgreSQL the trigram
-indexes are dropped inside a transaction that is rolled back afterwards) and OFFSET
+"before" is the code as it was (`previous_list`): ``key LIKE '%…%'`` with no index (on
+PostgreSQL its connection turns bitmap scans off, the only way to a GIN index) and OFFSET
 pagination; "now" is the trigram index (pg_trgm GIN / FTS5 trigram) and keyset pagination.
-Prints p50 / p95 in ms of each and the ratio of the p95s.
+The two run interleaved, call by call, on the same data. Prints p50 / p95 in ms of each and the
+ratio of the p95s.
 
     PYTHONPATH=src python -m benchmarks.bench_search --opinions 200000 --db both
 """
@@ -233,15 +234,24 @@ def previous_list(
 # --- measuring --------------------------------------------------------------------------------
 
 
-def timed(call: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """p50 and p95 in ms of `repeat` calls, after 2 warm-up calls."""
+def timed_pair(
+    before: Callable[[], object], now: Callable[[], object], repeat: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """p50 and p95 in ms of `repeat` calls of each, interleaved (the machine's load then falls
+    on both alike), after 2 warm-up calls of each."""
     for _ in range(2):
-        call()
-    samples = []
+        before()
+        now()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
+        for call, into in ((before, samples[0]), (now, samples[1])):
+            started = time.perf_counter()
+            call()
+            into.append((time.perf_counter() - started) * 1000)
+    return _percentiles(samples[0]), _percentiles(samples[1])
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
     samples.sort()
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
     return statistics.median(samples), p95
@@ -286,73 +296,71 @@ def _before_cases(session: Session, consultation: Consultation, viewer: Any) -> 
     return cases
 
 
-@contextmanager
-def _without_trigram_indexes(conn: Connection) -> Iterator[None]:
-    """PostgreSQL: the previous schema (no trigram index) inside a transaction rolled back."""
-    transaction = conn.begin()
-    try:
-        if conn.dialect.name == "postgresql":
-            for name in TRIGRAM_INDEXES:
-                conn.exec_driver_sql(f"DROP INDEX {name}")
-        yield
-    finally:
-        transaction.rollback()
+def _previous_schema(conn: Connection) -> None:
+    """The connection as the previous code ran: no trigram index (PostgreSQL: bitmap scans,
+    the only way to a GIN index, are off for this connection; the B-tree index scans stay)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET enable_bitmapscan = off")
 
 
 def measure(engine: Engine, consultation_id: int, viewer: Any, repeat: int) -> None:
-    with engine.connect() as conn:
-        with _without_trigram_indexes(conn):
-            session = Session(bind=conn)
-            consultation = session.get(Consultation, consultation_id)
-            assert consultation is not None
-            before = {
-                name: timed(call, max(3, repeat // 2))
-                for name, call in _before_cases(session, consultation, viewer).items()
-            }
-            session.close()
-        with Session(bind=conn) as session:
-            consultation = session.get(Consultation, consultation_id)
-            assert consultation is not None
-            now = {
-                name: timed(call, repeat)
-                for name, call in _now_cases(session, consultation, viewer).items()
-            }
-            for label, q in SEARCHES:  # the same results as the previous query
-                found = search.list_opinions(
-                    session=session, consultation=consultation, viewer=viewer,
-                    filters=search.parse_filters(q=q),
-                )  # fmt: skip
-                print(f"  {label!r}: {found.total} opinions found")
+    with engine.connect() as old_conn, engine.connect() as new_conn:
+        _previous_schema(old_conn)
+        old, new = Session(bind=old_conn), Session(bind=new_conn)
+        old_consultation = old.get(Consultation, consultation_id)
+        consultation = new.get(Consultation, consultation_id)
+        assert consultation is not None and old_consultation is not None
+        before_cases = _before_cases(old, old_consultation, viewer)
+        now_cases = _now_cases(new, consultation, viewer)
+        results = {
+            name: timed_pair(before_cases[name], call, repeat) for name, call in now_cases.items()
+        }
+        for label, q in SEARCHES:
+            found = search.list_opinions(
+                session=new, consultation=consultation, viewer=viewer,
+                filters=search.parse_filters(q=q),
+            )  # fmt: skip
+            print(f"  {label!r}: {found.total} opinions found")
+        old.close()
+        new.close()
     print(f"  {'case':<40} {'before p50/p95 ms':>20} {'now p50/p95 ms':>18} {'p95 ratio':>10}")
-    for name, (p50, p95) in now.items():
-        b50, b95 = before[name]
+    for name, ((b50, b95), (p50, p95)) in results.items():
         print(f"  {name:<40} {b50:>9.1f} /{b95:>8.1f} {p50:>8.1f} /{p95:>7.1f} {b95 / p95:>9.1f}x")
 
 
-def run(url: str, opinions: int, repeat: int) -> None:
+def run(url: str, opinions: int, repeat: int, *, load: bool = True) -> None:
+    """Load (unless `load` is False: a database this program loaded before) and measure."""
     engine = make_engine(url)
-    migrate.upgrade(engine)
-    with Session(engine) as session:
-        consultation_id, units, root = _world(session)
-    rows = _rows(consultation_id, units, opinions)
-    started = time.perf_counter()
-    (_load_pg if engine.dialect.name == "postgresql" else _load_sqlite)(engine, rows)
-    print(f"  loaded {opinions:,} opinions in {time.perf_counter() - started:.1f} s")
+    if load:
+        migrate.upgrade(engine)
+        with Session(engine) as session:
+            consultation_id, units, root = _world(session)
+        rows = _rows(consultation_id, units, opinions)
+        started = time.perf_counter()
+        (_load_pg if engine.dialect.name == "postgresql" else _load_sqlite)(engine, rows)
+        print(f"  loaded {opinions:,} opinions in {time.perf_counter() - started:.1f} s")
+    with engine.connect() as conn:
+        consultation_id = conn.execute(text("SELECT min(id) FROM consultations")).scalar_one()
+        root = conn.execute(text("SELECT min(tree_path) FROM organisations")).scalar_one()
     measure(engine, consultation_id, StaffViewer(person_id=0, roots=(root,)), repeat)
     engine.dispose()
 
 
 @contextmanager
-def pg_database() -> Iterator[str]:
+def pg_database(keep: bool = False) -> Iterator[str]:
     name = f"ykien_searchbench_{uuid.uuid4().hex[:10]}"
     admin = make_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep:
+            print(f"  kept: {url}")
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -361,10 +369,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--opinions", type=int, default=200_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--url", help="measure a database loaded before with --keep")
     args = parser.parse_args(argv)
+    if args.url:
+        run(args.url, args.opinions, args.repeat, load=False)
+        return
     if args.db in ("postgres", "both"):
         print(f"PostgreSQL, {args.opinions:,} opinions in one consultation")
-        with pg_database() as url:
+        with pg_database(keep=args.keep) as url:
             run(url, args.opinions, args.repeat)
     if args.db in ("sqlite", "both"):
         print(f"SQLite, {args.opinions:,} opinions in one consultation")

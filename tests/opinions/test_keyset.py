@@ -93,11 +93,42 @@ def test_a_searched_list_pages_the_same_way(session: Session) -> None:
     expected = [i for i in _newest_first(session, world)]
     searched = _page(session, world, q="chuyen doi so")
     assert (searched.total, searched.pages) == (9, 3)
-    after = keyset.decode(searched.next_cursor, search.CURSOR_KINDS)
+    after = keyset.decode(searched.next_cursor, search.SEARCH_CURSOR_KINDS)
     second = _page(session, world, q="chuyen doi so", page=2, seek=keyset.Seek(after=after))
     assert _ids(second) == expected[4:8]
     assert _ids(_page(session, world, q="chuyen doi so", page=3)) == expected[8:9]
     assert _page(session, world, q="so 0").total == 9
+
+
+def test_a_search_ranks_word_starts_first_then_newest(session: Session) -> None:
+    world = build_world(session)
+    older = _submit_text(session, world, "Về ước mơ.", NOW - timedelta(days=2))
+    inside = _submit_text(session, world, "Về nước sạch.", NOW - timedelta(days=1))
+    newer = _submit_text(session, world, "Ước tính kinh phí.", NOW)
+    assert _ids(_page(session, world, q="uoc")) == [newer, older, inside]
+    assert _ids(_page(session, world, q="uoc", page=2)) == [newer, older, inside]  # one page
+    found = search.list_opinions(
+        session=session, consultation=world.consultation, viewer=None,
+        filters=search.parse_filters(q="uoc"), page_size=2,
+    )  # fmt: skip
+    assert _ids(found) == [newer, older] and found.next_cursor is not None
+    after = keyset.decode(found.next_cursor, search.SEARCH_CURSOR_KINDS)
+    rest = search.list_opinions(
+        session=session, consultation=world.consultation, viewer=None,
+        filters=search.parse_filters(q="uoc"), page_size=2, page=2,
+        seek=keyset.Seek(after=after),
+    )  # fmt: skip
+    assert _ids(rest) == [inside]
+
+
+def _submit_text(session: Session, world: World, body: str, moment: datetime) -> int:
+    return opinions.submit(
+        session=session,
+        consultation_id=world.consultation.id,
+        text=body,
+        author_person_id=world.member_a,
+        now=moment,
+    ).opinion.id
 
 
 def test_cursors_round_trip_and_bad_ones_are_refused() -> None:

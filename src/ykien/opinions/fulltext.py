@@ -12,14 +12,14 @@ documents; only how the rows are found differs:
   exact semantics (FTS5 folds case its own way; the LIKE has the last word).
 
 A phrase shorter than three characters has no trigram: on both databases it falls back to the
-plain LIKE, which scans the rows the other filters leave.
+plain LIKE (kept away from the index), which scans the rows the other filters leave.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, literal
+from sqlalchemy import Boolean, ColumnElement, case, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -42,9 +42,12 @@ class KeyContains(ColumnElement[bool]):
     ]
 
     def __init__(self, column: Any, id_column: Any, key: str) -> None:
-        self.like = column.contains(key, autoescape=True)
-        self.id_column = id_column
         self.indexed = len(key) >= TRIGRAM
+        # a phrase without a trigram must not go through the index: pg_trgm would read all of
+        # it (slower than the scan); COALESCE hides the column from the index, same result
+        target = column if self.indexed else func.coalesce(column, "")
+        self.like = target.contains(key, autoescape=True)
+        self.id_column = id_column
         phrase = key.replace('"', '""')
         self.match = literal(f'{column.key} : "{phrase}"')
 
@@ -63,3 +66,12 @@ def _key_contains_sqlite(element: KeyContains, compiler: SQLCompiler, **kw: Any)
     match = compiler.process(element.match, **kw)
     narrowed = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match}"
     return f"({rowid} IN ({narrowed}) AND {like})"
+
+
+def word_start_rank(column: Any, key: str) -> ColumnElement[int]:
+    """1 where the phrase begins a word of the key (" hoa" in "hoa binh"), else 0 ("khoa").
+
+    The search's relevance: a match at the start of a word is what was meant far more often
+    than one inside a word. The results sort on it first, then newest first.
+    """
+    return case((literal(" ").concat(column).contains(" " + key, autoescape=True), 1), else_=0)

@@ -76,7 +76,7 @@ from ykien.consultations.models import Consultation, ConsultationScope, Consulta
 from ykien.db import keyset
 from ykien.drafts.models import Section
 from ykien.errors import Forbidden, NotFound, UserError
-from ykien.opinions.fulltext import KeyContains
+from ykien.opinions.fulltext import KeyContains, word_start_rank
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
 from ykien.orgs.models import Organisation
 from ykien.timefmt import VN_TZ, parse_datetime
@@ -225,6 +225,12 @@ def parse_query(text: str | None) -> SearchQuery | None:
 def _search_condition(parsed: SearchQuery) -> ColumnElement[bool]:
     column = Opinion.search_tone if parsed.mode == TONE else Opinion.search_fold
     return KeyContains(column, Opinion.id, parsed.key)
+
+
+def search_rank(parsed: SearchQuery) -> ColumnElement[int]:
+    """The relevance of a match (`fulltext.word_start_rank` on the query's key)."""
+    column = Opinion.search_tone if parsed.mode == TONE else Opinion.search_fold
+    return word_start_rank(column, parsed.key)
 
 
 def apply_search(query: AnySelect, text: str | None) -> AnySelect:
@@ -649,6 +655,12 @@ class OpinionPage:
 
 LIST_KEYS = (Opinion.submitted_at, Opinion.id)  # the list's order, newest first
 CURSOR_KINDS = (datetime, int)
+SEARCH_CURSOR_KINDS = (int, datetime, int)  # a search's: relevance first
+
+
+def cursor_kinds(query: SearchQuery | None) -> tuple[type, ...]:
+    """What a cursor of this list holds: a searched list sorts on its relevance first."""
+    return CURSOR_KINDS if query is None else SEARCH_CURSOR_KINDS
 
 
 def list_opinions(
@@ -662,7 +674,8 @@ def list_opinions(
     moderation: bool = False,
     seek: keyset.Seek | None = None,
 ) -> OpinionPage:
-    """One page of the opinions the viewer may see (or moderate), newest first, with counts.
+    """One page of the opinions the viewer may see (or moderate), newest first, with counts;
+    a search's results by relevance (`search_rank`), then newest first.
 
     `seek` (from a page's cursor) says where the page starts; `page` is then only its number
     as shown. Without one, `page` is read from the nearer end of the list (`ykien.db.keyset`).
@@ -675,18 +688,18 @@ def list_opinions(
         scope,
         *_filter_conditions(session, filters),
     ]
-    hidden = case((Opinion.status == OpinionStatus.HIDDEN, 1), else_=0)
-    counted = apply_search(
-        _joined(select(func.count(), func.coalesce(func.sum(hidden), 0))).where(*where),
-        filters.text,
-    )
-    total, hidden_total = session.execute(counted).one()
+    total, hidden_total = _counts(session, where, filters)
     pages = max(1, -(-int(total) // page_size))
     page = min(max(1, page), pages)
+    keys: tuple[ColumnElement[Any], ...] = LIST_KEYS
+    listed = apply_search(_rows_query(session, consultation).where(*where), filters.text)
+    if filters.query is not None:
+        keys = (search_rank(filters.query), *LIST_KEYS)
+        listed = listed.add_columns(keys[0])
     rows = keyset.page_rows(
         session,
-        apply_search(_rows_query(session, consultation).where(*where), filters.text),
-        LIST_KEYS,
+        listed,
+        keys,
         seek=seek or keyset.Seek(),
         page=page,
         pages=pages,
@@ -694,21 +707,46 @@ def list_opinions(
         size=page_size,
     )
     items = [_row(row, consultation.id, viewer, filters.query) for row in rows]
+    ranks = [row[-1] if filters.query is not None else None for row in rows]
     return OpinionPage(
         items=items,
         total=int(total),
-        hidden=int(hidden_total or 0),
+        hidden=hidden_total,
         page=page,
         pages=pages,
         page_size=page_size,
         query=filters.query,
-        next_cursor=_cursor(items[-1]) if items and page < pages else None,
-        previous_cursor=_cursor(items[0]) if items and page > 1 else None,
+        next_cursor=_cursor(items[-1], ranks[-1]) if items and page < pages else None,
+        previous_cursor=_cursor(items[0], ranks[0]) if items and page > 1 else None,
     )
 
 
-def _cursor(item: OpinionRow) -> str:
-    return keyset.encode((item.submitted_at, item.id))
+def _counts(
+    session: Session, where: list[ColumnElement[bool]], filters: OpinionFilters
+) -> tuple[int, int]:
+    """Opinions matching, and of them hidden.
+
+    Without a search, two counts that the indexes answer alone (an index-only scan each; the
+    hidden ones from the status index); with one, a single pass over the matches.
+    """
+    if filters.query is None:
+        total = session.execute(_joined(select(func.count())).where(*where)).scalar_one()
+        hidden = session.execute(
+            _joined(select(func.count())).where(*where, Opinion.status == OpinionStatus.HIDDEN)
+        ).scalar_one()
+        return int(total), int(hidden)
+    is_hidden = case((Opinion.status == OpinionStatus.HIDDEN, 1), else_=0)
+    counted = apply_search(
+        _joined(select(func.count(), func.coalesce(func.sum(is_hidden), 0))).where(*where),
+        filters.text,
+    )
+    total, hidden = session.execute(counted).one()
+    return int(total), int(hidden or 0)
+
+
+def _cursor(item: OpinionRow, rank: int | None) -> str:
+    key = (item.submitted_at, item.id)
+    return keyset.encode(key if rank is None else (rank, *key))
 
 
 def _rows_query(session: Session, consultation: Consultation) -> AnySelect:
@@ -759,7 +797,7 @@ def _row(
     row: Any, consultation_id: int, viewer: Viewer | None, query: SearchQuery | None
 ) -> OpinionRow:
     (opinion_id, section_id, label, kind, channel, status, reason, text, quote, wording,
-     author, author_person_id, org_id, org_name, org_path, submitted_at) = row  # fmt: skip
+     author, author_person_id, org_id, org_name, org_path, submitted_at) = row[:16]  # fmt: skip
     item = OpinionRow(
         id=opinion_id,
         consultation_id=consultation_id,

@@ -83,9 +83,9 @@ class FilterParams:
 
     def seek(self) -> keyset.Seek:
         """Where the page starts, from its cursor (a bad one is a UserError)."""
+        kinds = search.cursor_kinds(search.parse_query(self.values["q"]))
         return keyset.Seek(
-            after=keyset.decode(self.after, search.CURSOR_KINDS),
-            before=keyset.decode(self.before, search.CURSOR_KINDS),
+            after=keyset.decode(self.after, kinds), before=keyset.decode(self.before, kinds)
         )
 
     def url(self, path: str, page: int, **cursor: str) -> str:
