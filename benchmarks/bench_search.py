@@ -154,7 +154,7 @@ def _load_pg(engine: Engine, rows: Iterator[tuple]) -> None:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        with cursor.copy(f"COPY opinions ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY opinions ({COLUMNS}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         raw.commit()

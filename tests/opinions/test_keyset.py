@@ -161,3 +161,26 @@ def test_my_opinions_page_by_cursor_too(session: Session) -> None:
         session=session, person_id=person, per_page=SIZE, seek=keyset.Seek(before=before)
     )
     assert [i.id for i in back.items] == expected[:SIZE]
+
+
+def test_past_the_ranking_bound_a_search_lists_newest_first(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = build_world(session)
+    older = _submit_text(session, world, "Về ước mơ.", NOW - timedelta(days=2))
+    inside = _submit_text(session, world, "Về nước sạch.", NOW - timedelta(days=1))
+    newer = _submit_text(session, world, "Ước tính kinh phí.", NOW)
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 2)
+    found = search.list_opinions(
+        session=session, consultation=world.consultation, viewer=None,
+        filters=search.parse_filters(q="uoc"), page_size=2,
+    )  # fmt: skip
+    assert _ids(found) == [newer, inside] and found.next_cursor is not None
+    after = keyset.decode(found.next_cursor, search.SEARCH_CURSOR_KINDS)
+    assert after is not None and after[0] == search.UNRANKED
+    rest = search.list_opinions(
+        session=session, consultation=world.consultation, viewer=None,
+        filters=search.parse_filters(q="uoc"), page_size=2, page=2,
+        seek=keyset.Seek(after=after),
+    )  # fmt: skip
+    assert _ids(rest) == [older]

@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, literal, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from ykien.errors import UserError
 
 MAX_CURSOR = 80
 _CURSOR = re.compile(r"^-?\d{1,20}(?:\.-?\d{1,20}){0,3}$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+KeyColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +87,14 @@ def _bad_cursor(shown: str) -> UserError:
     )
 
 
-def _typed(values: Sequence[Any], keys: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+def _typed(values: Sequence[Any], keys: Sequence[KeyColumn]) -> ColumnElement[Any]:
     return tuple_(*(literal(value, key.type) for value, key in zip(values, keys, strict=True)))
 
 
 def page_rows(
     session: Session,
     query: Select[Any],
-    keys: Sequence[ColumnElement[Any]],
+    keys: Sequence[KeyColumn],
     *,
     seek: Seek,
     page: int,

@@ -35,9 +35,9 @@ class KeyContains(ColumnElement[bool]):
     type = Boolean()
     _is_implicitly_boolean = True  # a condition as it stands: no "= 1" after it
     _traverse_internals = [  # noqa: RUF012 (the type SQLAlchemy declares)
-        ("like", InternalTraversal.dp_clauseelement),
-        ("match", InternalTraversal.dp_clauseelement),
-        ("id_column", InternalTraversal.dp_clauseelement),
+        ("like_clause", InternalTraversal.dp_clauseelement),
+        ("fts_match", InternalTraversal.dp_clauseelement),
+        ("rowid_column", InternalTraversal.dp_clauseelement),
         ("indexed", InternalTraversal.dp_boolean),  # part of the statement cache key
     ]
 
@@ -46,24 +46,24 @@ class KeyContains(ColumnElement[bool]):
         # a phrase without a trigram must not go through the index: pg_trgm would read all of
         # it (slower than the scan); COALESCE hides the column from the index, same result
         target = column if self.indexed else func.coalesce(column, "")
-        self.like = target.contains(key, autoescape=True)
-        self.id_column = id_column
+        self.like_clause = target.contains(key, autoescape=True)
+        self.rowid_column = id_column
         phrase = key.replace('"', '""')
-        self.match = literal(f'{column.key} : "{phrase}"')
+        self.fts_match = literal(f'{column.key} : "{phrase}"')
 
 
 @compiles(KeyContains)
 def _key_contains_default(element: KeyContains, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(element.like, **kw)
+    return compiler.process(element.like_clause, **kw)
 
 
 @compiles(KeyContains, "sqlite")
 def _key_contains_sqlite(element: KeyContains, compiler: SQLCompiler, **kw: Any) -> str:
-    like = compiler.process(element.like, **kw)
+    like = compiler.process(element.like_clause, **kw)
     if not element.indexed:
         return like
-    rowid = compiler.process(element.id_column, **kw)
-    match = compiler.process(element.match, **kw)
+    rowid = compiler.process(element.rowid_column, **kw)
+    match = compiler.process(element.fts_match, **kw)
     narrowed = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match}"
     return f"({rowid} IN ({narrowed}) AND {like})"
 

@@ -656,6 +656,11 @@ class OpinionPage:
 LIST_KEYS = (Opinion.submitted_at, Opinion.id)  # the list's order, newest first
 CURSOR_KINDS = (datetime, int)
 SEARCH_CURSOR_KINDS = (int, datetime, int)  # a search's: relevance first
+# Sorting on relevance reads every match; past this many, a search lists newest first, which
+# its index walk answers without reading them all (a word-start rank over tens of thousands
+# of matches says little anyway). UNRANKED stands in the cursor for "newest first".
+RANKED_AT_MOST = 2_000
+UNRANKED = -1
 
 
 def cursor_kinds(query: SearchQuery | None) -> tuple[type, ...]:
@@ -675,7 +680,8 @@ def list_opinions(
     seek: keyset.Seek | None = None,
 ) -> OpinionPage:
     """One page of the opinions the viewer may see (or moderate), newest first, with counts;
-    a search's results by relevance (`search_rank`), then newest first.
+    a search's results by relevance (`search_rank`), then newest first (newest first only past
+    RANKED_AT_MOST matches).
 
     `seek` (from a page's cursor) says where the page starts; `page` is then only its number
     as shown. Without one, `page` is read from the nearer end of the list (`ykien.db.keyset`).
@@ -691,16 +697,26 @@ def list_opinions(
     total, hidden_total = _counts(session, where, filters)
     pages = max(1, -(-int(total) // page_size))
     page = min(max(1, page), pages)
-    keys: tuple[ColumnElement[Any], ...] = LIST_KEYS
+    keys: tuple[keyset.KeyColumn, ...] = LIST_KEYS
     listed = apply_search(_rows_query(session, consultation).where(*where), filters.text)
+    seek = seek or keyset.Seek()
+    ranked = filters.query is not None and total <= RANKED_AT_MOST
     if filters.query is not None:
-        keys = (search_rank(filters.query), *LIST_KEYS)
-        listed = listed.add_columns(keys[0])
+        # a search's cursor holds its relevance first; UNRANKED when the matches are too many
+        rank: ColumnElement[int] = search_rank(filters.query) if ranked else literal(UNRANKED)
+        listed = listed.add_columns(rank)
+        if ranked:
+            keys = (rank, *LIST_KEYS)
+        else:
+            seek = keyset.Seek(
+                after=seek.after[1:] if seek.after else None,
+                before=seek.before[1:] if seek.before else None,
+            )
     rows = keyset.page_rows(
         session,
         listed,
         keys,
-        seek=seek or keyset.Seek(),
+        seek=seek,
         page=page,
         pages=pages,
         total=int(total),
