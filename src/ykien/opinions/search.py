@@ -27,13 +27,19 @@ Queries
     document (text, author or organisation); with marks, its last syllable must be whole ("Đản"
     finds nothing, "nguyen doan ho" finds "Nguyễn Doãn Hoàn").
 
-    `apply_search(query, text)` is the only place that turns a search into SQL. For now it is
-    ``key LIKE '%phrase%'`` (escaped) on PostgreSQL and SQLite: no extension, same results on
-    both, and fast enough when another filter (consultation, section, status) narrows the rows.
-    A full-text index replaces it there alone: a trigram GIN index (pg_trgm) makes the same LIKE
-    indexable on PostgreSQL without any code change; FTS5 or tsvector over the same two keys
-    would turn the phrase into a token query. Highlighting does not depend on the SQL: it finds
-    the match again in the displayed text.
+    `apply_search(query, text)` is the only place that turns a search into SQL: the condition
+    is ``key LIKE '%phrase%'`` (escaped) on both databases, answered from a trigram index
+    (`ykien.opinions.fulltext`, migration 0015): pg_trgm GIN indexes on the two keys on
+    PostgreSQL, an FTS5 trigram table kept by triggers on SQLite (narrowing, then the same LIKE
+    decides), so the results are the same on both and with or without the index. A phrase of
+    fewer than three characters has no trigram and falls back to the plain LIKE.
+
+Order and pages
+    The list is newest first, paginated by keyset (`ykien.db.keyset`): a page's links carry the
+    sort key of its first or last row, so the last page costs what the first costs. A search
+    sorts on relevance first — a match at the start of a word ("hoa" in "hoà bình") before one
+    inside a word ("khoa") — then newest first, while it has at most RANKED_AT_MOST matches;
+    past that, newest first only (the relevance sort would read every match).
 
 Highlighting
     `highlight_spans` computes the key of the displayed (original) text together with, for every
