@@ -10,6 +10,7 @@ from benchmarks import (
     bench_import,
     bench_report_docx,
     bench_rollup,
+    bench_search,
     bench_themes,
     bench_web,
 )
@@ -19,6 +20,7 @@ def main() -> None:
     quick = "--quick" in sys.argv
     bench_import.main(["--rows", "100000"] if quick else [])
     bench_web.main(["--opinions", "20000", "--seconds", "5"] if quick else [])
+    bench_search.main(["--opinions", "20000", "--repeat", "5"] if quick else [])
     bench_dedupe.main(["--quick"] if quick else [])
     bench_themes.main(["--quick"] if quick else [])
     bench_report_docx.main(["--quick"] if quick else [])

@@ -350,6 +350,41 @@ def test_pages_of_25_newest_first(client: TestClient, web_world: World) -> None:
     assert "Ý kiến <mark>số 0</mark>9." in filtered
 
 
+def test_pages_link_by_cursor_and_the_api_gives_the_cursors(
+    client: TestClient, web_world: World
+) -> None:
+    now = utcnow()
+    with db_of(client) as session:
+        for number in range(1, 56):
+            _submit(
+                session, web_world, f"Ý kiến số {number:02d}.", author_person_id=web_world.member_a,
+                now=now - timedelta(minutes=100 - number),
+            )  # fmt: skip
+    url = f"/c/{web_world.consultation.id}/opinions"
+    first = client.get(url).text
+    link = re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)
+    assert link is not None and "Trang 1/3" in first
+    second = client.get(link.group(1).replace("&amp;", "&")).text
+    assert [int(n) for n in re.findall(r"Ý kiến số (\d\d)", second)] == list(range(30, 5, -1))
+    assert "Trang 2/3" in second
+    assert f'href="{url}?page=3" rel="next"' in second  # the last page: by its number
+    assert f'href="{url}" rel="prev"' in second  # the first page: no cursor
+    last = client.get(url, params={"page": 3}).text
+    assert [int(n) for n in re.findall(r"Ý kiến số (\d\d)", last)] == [5, 4, 3, 2, 1]
+    api_url = f"/api/v1/consultations/{web_world.consultation.id}/opinions"
+    api = client.get(api_url).json()
+    assert api["previous_cursor"] is None and api["next_cursor"]
+    following = client.get(api_url, params={"after": api["next_cursor"], "page": 2}).json()
+    assert following["items"][0]["text"] == "Ý kiến số 30."
+    back = client.get(api_url, params={"before": following["previous_cursor"]}).json()
+    assert back["items"] == api["items"]
+    assert client.get(api_url, params={"page": 3}).json()["next_cursor"] is None
+    bad = client.get(api_url, params={"after": "not-a-cursor"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "cursor_invalid"
+    assert client.get(url, params={"after": "1.2.3"}).status_code == 400
+    assert client.get(url, params={"after": "9" * 100}).status_code == 422
+
+
 def test_moderation_queue_hide_and_restore(client: TestClient, seeded: Seeded) -> None:
     cid = seeded.world.consultation.id
     sign_in(client, "thuky")

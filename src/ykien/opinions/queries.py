@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ykien.consultations.models import Consultation
+from ykien.db import keyset
 from ykien.drafts.models import Section
 from ykien.errors import UserError
 from ykien.opinions.models import Opinion, OpinionKind, OpinionStatus
@@ -56,16 +58,22 @@ def check_proposed_wording(kind: str, proposed_wording: str | None) -> None:
 
 
 def opinions_of_person(
-    *, session: Session, person_id: int, page: int = 1, per_page: int = 50
+    *,
+    session: Session,
+    person_id: int,
+    page: int = 1,
+    per_page: int = 50,
+    seek: keyset.Seek | None = None,
 ) -> MyOpinionsOut:
-    """The person's own opinions across consultations, newest first, one page of them."""
+    """The person's own opinions across consultations, newest first, one page of them (keyset
+    pagination: `seek` from a page's cursor, else `page` from the nearer end)."""
     total = session.execute(
         select(func.count()).select_from(Opinion).where(Opinion.author_person_id == person_id)
     ).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     columns = [getattr(Opinion, name) for name in MY_OPINION_COLUMNS]
-    rows = session.execute(
+    query = (
         select(
             *columns,
             Consultation.title.label("consultation_title"),
@@ -74,12 +82,34 @@ def opinions_of_person(
         .join(Consultation, Consultation.id == Opinion.consultation_id)
         .outerjoin(Section, Section.id == Opinion.section_id)
         .where(Opinion.author_person_id == person_id)
-        .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).mappings()
-    items = [MyOpinionOut.model_validate(row) for row in rows]
-    return MyOpinionsOut(items=items, total=total, page=page, pages=pages, per_page=per_page)
+    )
+    rows = keyset.page_rows(
+        session,
+        query,
+        (Opinion.submitted_at, Opinion.id),
+        seek=seek or keyset.Seek(),
+        page=page,
+        pages=pages,
+        total=total,
+        size=per_page,
+    )
+    items = [MyOpinionOut.model_validate(row._mapping) for row in rows]
+    return MyOpinionsOut(
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        next_cursor=_cursor(items[-1]) if items and page < pages else None,
+        previous_cursor=_cursor(items[0]) if items and page > 1 else None,
+    )
+
+
+MY_CURSOR_KINDS = (datetime, int)
+
+
+def _cursor(item: MyOpinionOut) -> str:
+    return keyset.encode((item.submitted_at, item.id))
 
 
 # the opinion's own columns "my opinions" shows (with its consultation's title, section's label)

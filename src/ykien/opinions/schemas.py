@@ -68,6 +68,8 @@ class MyOpinionsOut(BaseModel):
     page: int
     pages: int
     per_page: int
+    next_cursor: str | None = Field(default=None, description="`after` for the next page")
+    previous_cursor: str | None = Field(default=None, description="`before` for the previous")
 
 
 class HighlightOut(BaseModel):
@@ -119,9 +121,15 @@ class OpinionPageOut(BaseModel):
     items: list[OpinionOut]
     total: int = Field(description="opinions matching, all pages")
     hidden: int = Field(description="of which hidden (never deleted, counted apart)")
-    page: int
+    page: int = Field(description="the page's number (from the nearer end without a cursor)")
     pages: int
     page_size: int
+    next_cursor: str | None = Field(
+        default=None, description="pass as `after` for the next page; null on the last page"
+    )
+    previous_cursor: str | None = Field(
+        default=None, description="pass as `before` for the previous page; null on the first"
+    )
 
 
 class SearchOut(OpinionPageOut):

@@ -27,13 +27,19 @@ Queries
     document (text, author or organisation); with marks, its last syllable must be whole ("Đản"
     finds nothing, "nguyen doan ho" finds "Nguyễn Doãn Hoàn").
 
-    `apply_search(query, text)` is the only place that turns a search into SQL. For now it is
-    ``key LIKE '%phrase%'`` (escaped) on PostgreSQL and SQLite: no extension, same results on
-    both, and fast enough when another filter (consultation, section, status) narrows the rows.
-    A full-text index replaces it there alone: a trigram GIN index (pg_trgm) makes the same LIKE
-    indexable on PostgreSQL without any code change; FTS5 or tsvector over the same two keys
-    would turn the phrase into a token query. Highlighting does not depend on the SQL: it finds
-    the match again in the displayed text.
+    `apply_search(query, text)` is the only place that turns a search into SQL: the condition
+    is ``key LIKE '%phrase%'`` (escaped) on both databases, answered from a trigram index
+    (`ykien.opinions.fulltext`, migration 0015): pg_trgm GIN indexes on the two keys on
+    PostgreSQL, an FTS5 trigram table kept by triggers on SQLite (narrowing, then the same LIKE
+    decides), so the results are the same on both and with or without the index. A phrase of
+    fewer than three characters has no trigram and falls back to the plain LIKE.
+
+Order and pages
+    The list is newest first, paginated by keyset (`ykien.db.keyset`): a page's links carry the
+    sort key of its first or last row, so the last page costs what the first costs. A search
+    sorts on relevance first — a match at the start of a word ("hoa" in "hoà bình") before one
+    inside a word ("khoa") — then newest first, while it has at most RANKED_AT_MOST matches;
+    past that, newest first only (the relevance sort would read every match).
 
 Highlighting
     `highlight_spans` computes the key of the displayed (original) text together with, for every
@@ -73,8 +79,10 @@ from sqlalchemy.orm import Session, aliased
 from ykien import text as vt
 from ykien.accounts.models import Person, Role
 from ykien.consultations.models import Consultation, ConsultationScope, ConsultationStatus
+from ykien.db import keyset
 from ykien.drafts.models import Section
 from ykien.errors import Forbidden, NotFound, UserError
+from ykien.opinions.fulltext import KeyContains, word_start_rank
 from ykien.opinions.models import Channel, Opinion, OpinionKind, OpinionStatus
 from ykien.orgs.models import Organisation
 from ykien.timefmt import VN_TZ, parse_datetime
@@ -222,7 +230,13 @@ def parse_query(text: str | None) -> SearchQuery | None:
 
 def _search_condition(parsed: SearchQuery) -> ColumnElement[bool]:
     column = Opinion.search_tone if parsed.mode == TONE else Opinion.search_fold
-    return column.contains(parsed.key, autoescape=True)
+    return KeyContains(column, Opinion.id, parsed.key)
+
+
+def search_rank(parsed: SearchQuery) -> ColumnElement[int]:
+    """The relevance of a match (`fulltext.word_start_rank` on the query's key)."""
+    column = Opinion.search_tone if parsed.mode == TONE else Opinion.search_fold
+    return word_start_rank(column, parsed.key)
 
 
 def apply_search(query: AnySelect, text: str | None) -> AnySelect:
@@ -640,6 +654,24 @@ class OpinionPage:
     pages: int
     page_size: int
     query: SearchQuery | None
+    # cursors of the pages beside this one (`keyset.encode` of a row's sort key), None at an end
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+
+LIST_KEYS = (Opinion.submitted_at, Opinion.id)  # the list's order, newest first
+CURSOR_KINDS = (datetime, int)
+SEARCH_CURSOR_KINDS = (int, datetime, int)  # a search's: relevance first
+# Sorting on relevance reads every match; past this many, a search lists newest first, which
+# its index walk answers without reading them all (a word-start rank over tens of thousands
+# of matches says little anyway). UNRANKED stands in the cursor for "newest first".
+RANKED_AT_MOST = 2_000
+UNRANKED = -1
+
+
+def cursor_kinds(query: SearchQuery | None) -> tuple[type, ...]:
+    """What a cursor of this list holds: a searched list sorts on its relevance first."""
+    return CURSOR_KINDS if query is None else SEARCH_CURSOR_KINDS
 
 
 def list_opinions(
@@ -651,8 +683,15 @@ def list_opinions(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     moderation: bool = False,
+    seek: keyset.Seek | None = None,
 ) -> OpinionPage:
-    """One page of the opinions the viewer may see (or moderate), newest first, with counts."""
+    """One page of the opinions the viewer may see (or moderate), newest first, with counts;
+    a search's results by relevance (`search_rank`), then newest first (newest first only past
+    RANKED_AT_MOST matches).
+
+    `seek` (from a page's cursor) says where the page starts; `page` is then only its number
+    as shown. Without one, `page` is read from the nearer end of the list (`ykien.db.keyset`).
+    """
     scope = (moderation_scope if moderation else visibility)(
         session=session, viewer=viewer, consultation=consultation
     )
@@ -661,30 +700,75 @@ def list_opinions(
         scope,
         *_filter_conditions(session, filters),
     ]
-    hidden = case((Opinion.status == OpinionStatus.HIDDEN, 1), else_=0)
-    counted = apply_search(
-        _joined(select(func.count(), func.coalesce(func.sum(hidden), 0))).where(*where),
-        filters.text,
-    )
-    total, hidden_total = session.execute(counted).one()
+    total, hidden_total = _counts(session, where, filters)
     pages = max(1, -(-int(total) // page_size))
     page = min(max(1, page), pages)
-    rows = session.execute(
-        apply_search(_rows_query(session, consultation).where(*where), filters.text)
-        .order_by(Opinion.submitted_at.desc(), Opinion.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+    keys: tuple[keyset.KeyColumn, ...] = LIST_KEYS
+    listed = apply_search(_rows_query(session, consultation).where(*where), filters.text)
+    seek = seek or keyset.Seek()
+    ranked = filters.query is not None and total <= RANKED_AT_MOST
+    if filters.query is not None:
+        # a search's cursor holds its relevance first; UNRANKED when the matches are too many
+        rank: ColumnElement[int] = search_rank(filters.query) if ranked else literal(UNRANKED)
+        listed = listed.add_columns(rank)
+        if ranked:
+            keys = (rank, *LIST_KEYS)
+        else:
+            seek = keyset.Seek(
+                after=seek.after[1:] if seek.after else None,
+                before=seek.before[1:] if seek.before else None,
+            )
+    rows = keyset.page_rows(
+        session,
+        listed,
+        keys,
+        seek=seek,
+        page=page,
+        pages=pages,
+        total=int(total),
+        size=page_size,
+    )
     items = [_row(row, consultation.id, viewer, filters.query) for row in rows]
+    ranks = [row[-1] if filters.query is not None else None for row in rows]
     return OpinionPage(
         items=items,
         total=int(total),
-        hidden=int(hidden_total or 0),
+        hidden=hidden_total,
         page=page,
         pages=pages,
         page_size=page_size,
         query=filters.query,
+        next_cursor=_cursor(items[-1], ranks[-1]) if items and page < pages else None,
+        previous_cursor=_cursor(items[0], ranks[0]) if items and page > 1 else None,
     )
+
+
+def _counts(
+    session: Session, where: list[ColumnElement[bool]], filters: OpinionFilters
+) -> tuple[int, int]:
+    """Opinions matching, and of them hidden.
+
+    Without a search, two counts that the indexes answer alone (an index-only scan each; the
+    hidden ones from the status index); with one, a single pass over the matches.
+    """
+    if filters.query is None:
+        total = session.execute(_joined(select(func.count())).where(*where)).scalar_one()
+        hidden = session.execute(
+            _joined(select(func.count())).where(*where, Opinion.status == OpinionStatus.HIDDEN)
+        ).scalar_one()
+        return int(total), int(hidden)
+    is_hidden = case((Opinion.status == OpinionStatus.HIDDEN, 1), else_=0)
+    counted = apply_search(
+        _joined(select(func.count(), func.coalesce(func.sum(is_hidden), 0))).where(*where),
+        filters.text,
+    )
+    total, hidden = session.execute(counted).one()
+    return int(total), int(hidden or 0)
+
+
+def _cursor(item: OpinionRow, rank: int | None) -> str:
+    key = (item.submitted_at, item.id)
+    return keyset.encode(key if rank is None else (rank, *key))
 
 
 def _rows_query(session: Session, consultation: Consultation) -> AnySelect:
@@ -735,7 +819,7 @@ def _row(
     row: Any, consultation_id: int, viewer: Viewer | None, query: SearchQuery | None
 ) -> OpinionRow:
     (opinion_id, section_id, label, kind, channel, status, reason, text, quote, wording,
-     author, author_person_id, org_id, org_name, org_path, submitted_at) = row  # fmt: skip
+     author, author_person_id, org_id, org_name, org_path, submitted_at) = row[:16]  # fmt: skip
     item = OpinionRow(
         id=opinion_id,
         consultation_id=consultation_id,

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from ykien.db.migrate import described_by_models
 from ykien.db.models import Base
 
 config = context.config
@@ -14,6 +15,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=described_by_models,
 )
 with context.begin_transaction():
     context.run_migrations()

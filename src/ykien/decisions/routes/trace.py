@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -20,18 +20,23 @@ from ykien.events.models import Notification
 from ykien.opinions import queries
 from ykien.web.deps import Principal, require_principal
 from ykien.web.forms import see_other
+from ykien.web.paging import PageAt
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render
 from ykien.web.tx import Db, Tx
 
 router = APIRouter()
-TracePage = Annotated[int, Query(ge=1, le=1_000_000)]
+TracePage = Annotated[PageAt, Depends()]
 
 
-def my_traces(db: Session, principal: Principal, page: int) -> dict[int, decisions.Trace]:
+def my_traces(db: Session, principal: Principal, at: PageAt) -> dict[int, decisions.Trace]:
     """The traces of the opinions on one page of "my opinions"."""
     mine = queries.opinions_of_person(
-        session=db, person_id=principal.person_id, page=page, per_page=50
+        session=db,
+        person_id=principal.person_id,
+        page=at.page,
+        per_page=50,
+        seek=at.seek(queries.MY_CURSOR_KINDS),
     )
     return decisions.traces(session=db, opinion_ids=[item.id for item in mine.items])
 
@@ -40,20 +45,20 @@ def my_traces(db: Session, principal: Principal, page: int) -> dict[int, decisio
 def my_traces_fragment(
     request: Request,
     db: Db,
-    page: TracePage = 1,
+    at: TracePage,
     principal: Principal = Depends(require_principal),
 ) -> HTMLResponse:
     """The traces of one page of "my opinions", swapped into that page by htmx (out of band)."""
-    context = {"traces": my_traces(db, principal, page), **labels()}
+    context = {"traces": my_traces(db, principal, at), **labels()}
     return render(request, "decisions/_traces.html", context)
 
 
 @router.get("/api/v1/me/opinions/trace", response_model=list[TraceOut], tags=["opinions"])
 def api_my_traces(
-    db: Db, page: TracePage = 1, principal: Principal = Depends(require_principal)
+    db: Db, at: TracePage, principal: Principal = Depends(require_principal)
 ) -> list[TraceOut]:
     """What happened to each of the caller's opinions on one page of GET /api/v1/me/opinions."""
-    found = my_traces(db, principal, page)
+    found = my_traces(db, principal, at)
     return [trace_out(found[i]) for i in sorted(found, reverse=True)]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ykien.config import Settings
 from ykien.consultations.models import Consultation
+from ykien.db import keyset
 from ykien.opinions import search
 from ykien.opinions import service as opinions
 from ykien.opinions.access import (
@@ -60,6 +61,8 @@ class FilterParams:
             ),
         ] = None,
         page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        after: Annotated[str | None, CURSOR_AFTER] = None,
+        before: Annotated[str | None, CURSOR_BEFORE] = None,
     ) -> None:
         self.values = {
             "section": section or "",
@@ -72,16 +75,65 @@ class FilterParams:
             "q": q or "",
         }
         self.page = page
+        self.after = after
+        self.before = before
 
     def parse(self, settings: Settings) -> OpinionFilters:
         return search.parse_filters(**self.values, tz=settings.tz)
 
-    def url(self, path: str, page: int) -> str:
-        """The same filters on another page."""
+    def seek(self) -> keyset.Seek:
+        """Where the page starts, from its cursor (a bad one is a UserError)."""
+        kinds = search.cursor_kinds(search.parse_query(self.values["q"]))
+        return keyset.Seek(
+            after=keyset.decode(self.after, kinds), before=keyset.decode(self.before, kinds)
+        )
+
+    def url(self, path: str, page: int, **cursor: str) -> str:
+        """The same filters on another page (after or before a cursor, or by its number)."""
         query = {name: value for name, value in self.values.items() if value}
         if page > 1:
             query["page"] = str(page)
+        query.update(cursor)
         return f"{path}?{urlencode(query)}" if query else path
+
+    def here(self, path: str, result: OpinionPage | None) -> str:
+        """This very page again (after a hide or a restore)."""
+        page = result.page if result else 1
+        if self.after:
+            return self.url(path, page, after=self.after)
+        if self.before:
+            return self.url(path, page, before=self.before)
+        return self.url(path, page)
+
+
+CURSOR_AFTER = Query(
+    max_length=keyset.MAX_CURSOR,
+    description="the next page: the opinions after this cursor (`next_cursor` of a page)",
+)
+CURSOR_BEFORE = Query(
+    max_length=keyset.MAX_CURSOR,
+    description="the previous page: the opinions before this cursor (`previous_cursor`)",
+)
+
+
+def pagination_links(params: FilterParams, path: str, result: OpinionPage) -> dict[str, str | None]:
+    """Previous and next page links: by cursor, except to the first and the last page."""
+    links: dict[str, str | None] = {"previous": None, "next": None}
+    if result.previous_cursor is not None:
+        previous = result.page - 1
+        links["previous"] = (
+            params.url(path, 1)
+            if previous == 1
+            else params.url(path, previous, before=result.previous_cursor)
+        )
+    if result.next_cursor is not None:
+        following = result.page + 1
+        links["next"] = (
+            params.url(path, following)
+            if following == result.pages
+            else params.url(path, following, after=result.next_cursor)
+        )
+    return links
 
 
 def list_page_of(
@@ -101,6 +153,7 @@ def list_page_of(
         filters=params.parse(settings),
         page=params.page,
         moderation=moderation,
+        seek=params.seek(),
     )
 
 
@@ -118,10 +171,7 @@ def _page_context(
     choices = search.filter_choices(session=db, consultation=consultation)
     pagination: dict[str, str | None] = {"previous": None, "next": None}
     if result is not None:
-        if result.page > 1:
-            pagination["previous"] = params.url(path, result.page - 1)
-        if result.page < result.pages:
-            pagination["next"] = params.url(path, result.page + 1)
+        pagination = pagination_links(params, path, result)
     return {
         "consultation": consultation,
         "values": params.values,
@@ -132,7 +182,7 @@ def _page_context(
         "statuses": list(OpinionStatus),
         "pagination": pagination,
         "error": error,
-        "here": params.url(path, result.page if result else 1),
+        "here": params.here(path, result),
     }
 
 
@@ -311,13 +361,15 @@ def api_search(
     consultation_id: Annotated[int, Query(ge=1, le=MAX_ID)],
     db: Db,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    after: Annotated[str | None, CURSOR_AFTER] = None,
+    before: Annotated[str | None, CURSOR_BEFORE] = None,
     principal: Principal | None = Depends(current_principal),
     settings: Settings = Depends(get_settings),
 ) -> SearchOut:
     """Opinions of a consultation whose text, author or organisation matches `q`, with the
     matched spans; diacritics optional ("dang uy" finds "Đảng ủy" and "Đảng uỷ")."""
     consultation = listed_consultation(consultation_id, principal, db)
-    params = FilterParams(q=q, page=page)
+    params = FilterParams(q=q, page=page, after=after, before=before)
     result = list_page_of(db, principal, settings, consultation, params, moderation=False)
     return SearchOut(
         **page_out(result).model_dump(),

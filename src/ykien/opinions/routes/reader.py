@@ -44,6 +44,7 @@ from ykien.web.deps import (
 )
 from ykien.web.forms import FormFields, Problem, parse_form, redraw_on_error, see_other
 from ykien.web.i18n import translator
+from ykien.web.paging import PageAt, neighbour_links
 from ykien.web.ratelimit import SubmissionRate
 from ykien.web.security import verify_csrf
 from ykien.web.templating import render, request_language
@@ -287,10 +288,14 @@ def received(request: Request, db: Db, consultation: Consultation = Readable) ->
 # --- my opinions ----------------------------------------------------------------------------
 
 
-def my_opinions(db: Session, principal: Principal, page: int) -> MyOpinionsOut:
+def my_opinions(db: Session, principal: Principal, at: PageAt) -> MyOpinionsOut:
     """The read function of the page and the API: the person's opinions, newest first."""
     return queries.opinions_of_person(
-        session=db, person_id=principal.person_id, page=page, per_page=PER_PAGE
+        session=db,
+        person_id=principal.person_id,
+        page=at.page,
+        per_page=PER_PAGE,
+        seek=at.seek(queries.MY_CURSOR_KINDS),
     )
 
 
@@ -298,7 +303,7 @@ def my_opinions(db: Session, principal: Principal, page: int) -> MyOpinionsOut:
 def my_opinions_page(
     request: Request,
     db: Db,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    at: Annotated[PageAt, Depends()],
     created: Annotated[str, Query(max_length=40)] = "",
     principal: Principal = Depends(require_principal),
 ) -> HTMLResponse:
@@ -311,18 +316,27 @@ def my_opinions_page(
         flashes.append(_("Your opinion was received. Its receipt code is {code}.", code=created))
     else:
         created = ""
-    context = {"found": my_opinions(db, principal, page), "created": created, "flashes": flashes}
+    found = my_opinions(db, principal, at)
+    context = {
+        "found": found,
+        "created": created,
+        "flashes": flashes,
+        "at": at.query(),
+        "pagination": neighbour_links(
+            "/me/opinions", found.page, found.pages, found.previous_cursor, found.next_cursor
+        ),
+    }
     return render(request, "opinions/my_opinions.html", context)
 
 
 @router.get("/api/v1/me/opinions", response_model=MyOpinionsOut, tags=["opinions"])
 def api_my_opinions(
     db: Db,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    at: Annotated[PageAt, Depends()],
     principal: Principal = Depends(require_principal),
 ) -> MyOpinionsOut:
-    """The signed-in person's opinions, newest first, 50 per page."""
-    return my_opinions(db, principal, page)
+    """The signed-in person's opinions, newest first, 50 per page (`after`/`before` a cursor)."""
+    return my_opinions(db, principal, at)
 
 
 # --- JSON API -------------------------------------------------------------------------------
