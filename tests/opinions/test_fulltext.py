@@ -120,7 +120,7 @@ def test_the_migration_indexes_existing_rows_and_goes_back(fresh_engine: Engine)
     with unit_of_work(make_session_factory(fresh_engine)) as session:
         world = build_world(session)
         mine = _submit(session, world, "Ý kiến cũ về Đảng ủy.")
-    migrate.downgrade(fresh_engine, "0014")
+    migrate.downgrade(fresh_engine, "0015")
     with fresh_engine.connect() as conn:
         if fresh_engine.dialect.name == "sqlite":
             tables = conn.execute(text("SELECT name FROM sqlite_master")).scalars().all()

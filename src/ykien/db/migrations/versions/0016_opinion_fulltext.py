@@ -12,15 +12,15 @@ A later migration that rebuilds the opinions table on SQLite (Alembic's batch mo
 table and drops the old one, and the triggers with it) must call `create_sqlite_fulltext`
 afterwards; tests/opinions/test_fulltext.py checks the triggers are there at head.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 from alembic import op
 from sqlalchemy import Connection
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
