@@ -166,11 +166,11 @@ def stored(url: str, prefix: str, give_up: float | None) -> Rows:
         ).all()
     engine.dispose()
     patience = give_up if give_up is not None else float("inf")
-    in_time = sum(
-        1
+    waited = [
+        at.replace(tzinfo=UTC).timestamp() - float(str(key).rsplit("-", 1)[1])
         for key, _count, at in rows
-        if at.replace(tzinfo=UTC).timestamp() - float(key.rsplit("-", 1)[1]) <= patience
-    )
+    ]
+    in_time = len([seconds for seconds in waited if seconds <= patience])
     return Rows(len(rows), sum(1 for _k, count, _at in rows if count > 1), in_time)
 
 
